@@ -1,0 +1,87 @@
+import { fillNormal, stream, Rng } from '../util/rng';
+import type { TrainConfig } from '../training/config';
+
+/**
+ * Samples of the signal-noise model (spec/model.md "Data"). Each sample has two patches, the
+ * signal patch `y * mu` and a noise patch `xi`. The network sums over both patches with shared
+ * filters, so its output does not depend on which patch holds the signal; the position is still
+ * drawn and recorded so that the data are those of the papers.
+ */
+export interface Samples {
+  count: number;
+  /** true labels, +1 / -1 */
+  y: Float64Array;
+  /** noise patches, row-major count x d */
+  xi: Float64Array;
+  /** ||xi_i||^2 */
+  xiNorm2: Float64Array;
+  /** 1 when the signal is the first patch */
+  signalFirst: Uint8Array;
+}
+
+export interface Dataset {
+  d: number;
+  /** mu = A e_1 */
+  mu: Float64Array;
+  muNorm2: number;
+  train: Samples;
+  /** training labels the learner observes after the fixed flips (equal to train.y without flips) */
+  yObs: Float64Array;
+  /** 1 where the training label was flipped before training (the set S_f of paper B) */
+  flipped: Uint8Array;
+  test: Samples;
+}
+
+function drawSamples(rng: Rng, count: number, d: number, c: TrainConfig, mu: Float64Array, muNorm2: number): Samples {
+  const y = new Float64Array(count);
+  const xi = new Float64Array(count * d);
+  const xiNorm2 = new Float64Array(count);
+  const signalFirst = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    y[i] = rng.uniform() < 0.5 ? 1 : -1;
+    signalFirst[i] = c.signalPatch === 'first' || rng.uniform() < 0.5 ? 1 : 0;
+    const row = xi.subarray(i * d, (i + 1) * d);
+    fillNormal(rng, row, c.sigmaP);
+    if (c.noise === 'projected') {
+      // xi ~ N(0, sigma_p^2 (I - mu mu^T / ||mu||^2)): remove the component along mu.
+      let dot = 0;
+      for (let k = 0; k < d; k++) dot += row[k] * mu[k];
+      const s = dot / muNorm2;
+      for (let k = 0; k < d; k++) row[k] -= s * mu[k];
+    }
+    let s2 = 0;
+    for (let k = 0; k < d; k++) s2 += row[k] * row[k];
+    xiNorm2[i] = s2;
+  }
+  return { count, y, xi, xiNorm2, signalFirst };
+}
+
+/** Draw training and test data and the fixed label flips, each from its own stream of `seed`. */
+export function makeDataset(c: TrainConfig): Dataset {
+  const d = c.d;
+  const mu = new Float64Array(d);
+  mu[0] = c.A;
+  const muNorm2 = c.A * c.A;
+  const train = drawSamples(stream(c.seed, 'train-data'), c.n, d, c, mu, muNorm2);
+  const test = drawSamples(stream(c.seed, 'test-data'), c.nTest, d, c, mu, muNorm2);
+  // Fixed flips (paper B): each training label flips once, w.p. tau_plus if y = +1, tau_minus if y = -1.
+  const flipRng = stream(c.seed, 'fixed-flips');
+  const yObs = new Float64Array(c.n);
+  const flipped = new Uint8Array(c.n);
+  for (let i = 0; i < c.n; i++) {
+    const tau = train.y[i] > 0 ? c.tauPlus : c.tauMinus;
+    flipped[i] = flipRng.uniform() < tau ? 1 : 0;
+    yObs[i] = flipped[i] ? -train.y[i] : train.y[i];
+  }
+  return { d, mu, muNorm2, train, yObs, flipped, test };
+}
+
+/** Initial filters W0, rows 0..m-1 for j = +1 and m..2m-1 for j = -1, each N(0, sigma0^2 I). */
+export function initWeights(c: TrainConfig): Float64Array {
+  return fillNormal(stream(c.seed, 'init'), new Float64Array(2 * c.m * c.d), c.sigma0);
+}
+
+/** The sign j of filter row r (first m rows j = +1, next m rows j = -1). */
+export function filterSign(row: number, m: number): 1 | -1 {
+  return row < m ? 1 : -1;
+}

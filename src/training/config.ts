@@ -1,0 +1,161 @@
+/**
+ * The configuration of one training run: the model of shared/spec/model.md plus the training
+ * scheme. `resolveConfig` validates every field and names the offending one on error.
+ */
+export type NoiseVariant = 'projected' | 'isotropic';
+export type SignalPatch = 'random' | 'first';
+export type Algo = 'gd' | 'lngd' | 'lngd-gauss' | 'lngd-uniform' | 'smoothing';
+export type EngineName = 'weight' | 'coefficient' | 'reference';
+export type EngineChoice = EngineName | 'auto';
+
+export interface TrainConfig {
+  /** training samples */ n: number;
+  /** clean test samples */ nTest: number;
+  /** patch dimension */ d: number;
+  /** filters per sign j = +1, -1 */ m: number;
+  /** activation sigma(z) = max(0, z)^q */ q: number;
+  /** signal strength: mu = A e_1 */ A: number;
+  /** noise scale */ sigmaP: number;
+  /** init scale, w ~ N(0, sigma0^2) */ sigma0: number;
+  /** step size */ eta: number;
+  /** GD steps */ steps: number;
+  /** measure every this many steps (and at the end) */ evalEvery: number;
+  /** label-noise GD flip probability (algo lngd) */ p: number;
+  /** fixed flip rates of the training labels before training (paper B) */ tauPlus: number;
+  tauMinus: number;
+  /** multiplier parameters: lngd-gauss eps ~ N(a, b^2); lngd-uniform eps ~ U[a, b] */ a: number;
+  b: number;
+  /** label smoothing weight (algo smoothing); the spec's baseline uses alpha = 2p */ alpha: number;
+  noise: NoiseVariant;
+  signalPatch: SignalPatch;
+  algo: Algo;
+  seed: number;
+  /** training stops as diverged when the loss exceeds this (or is NaN/Inf) */ divergeLoss: number;
+}
+
+export const DEFAULT_CONFIG: TrainConfig = {
+  n: 40, nTest: 400, d: 400, m: 10, q: 2, A: 2, sigmaP: 0.5, sigma0: 0.01, eta: 1.0,
+  steps: 200, evalEvery: 20, p: 0.1, tauPlus: 0, tauMinus: 0, a: 1, b: 1, alpha: 0.2,
+  noise: 'projected', signalPatch: 'random', algo: 'gd', seed: 1, divergeLoss: 1e4,
+};
+
+export class ConfigError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(`${field}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type FieldKind =
+  | { kind: 'int'; min: number }
+  | { kind: 'real'; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean }
+  | { kind: 'enum'; values: readonly string[] };
+
+const ALGOS: readonly Algo[] = ['gd', 'lngd', 'lngd-gauss', 'lngd-uniform', 'smoothing'];
+
+/** The domain of every key: this is what `--set key=value` and presets are checked against. */
+export const FIELDS: Record<keyof TrainConfig, FieldKind> = {
+  n: { kind: 'int', min: 1 },
+  nTest: { kind: 'int', min: 1 },
+  d: { kind: 'int', min: 2 },
+  m: { kind: 'int', min: 1 },
+  q: { kind: 'int', min: 1 },
+  A: { kind: 'real', min: 0, exclusiveMin: true },
+  sigmaP: { kind: 'real', min: 0, exclusiveMin: true },
+  sigma0: { kind: 'real', min: 0, exclusiveMin: true },
+  eta: { kind: 'real', min: 0, exclusiveMin: true },
+  steps: { kind: 'int', min: 0 },
+  evalEvery: { kind: 'int', min: 1 },
+  p: { kind: 'real', min: 0, max: 1 },
+  tauPlus: { kind: 'real', min: 0, max: 1 },
+  tauMinus: { kind: 'real', min: 0, max: 1 },
+  a: { kind: 'real' },
+  b: { kind: 'real' },
+  alpha: { kind: 'real', min: 0, max: 1 },
+  noise: { kind: 'enum', values: ['projected', 'isotropic'] },
+  signalPatch: { kind: 'enum', values: ['random', 'first'] },
+  algo: { kind: 'enum', values: ALGOS },
+  seed: { kind: 'int', min: 0 },
+  divergeLoss: { kind: 'real', min: 0, exclusiveMin: true },
+};
+
+export const CONFIG_KEYS = Object.keys(FIELDS) as (keyof TrainConfig)[];
+
+function checkField(key: keyof TrainConfig, value: unknown): string | number {
+  const f = FIELDS[key];
+  if (f.kind === 'enum') {
+    if (typeof value !== 'string' || !f.values.includes(value)) {
+      throw new ConfigError(key, `must be one of ${f.values.join(', ')} (got ${JSON.stringify(value)})`);
+    }
+    return value;
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new ConfigError(key, `must be a finite number (got ${JSON.stringify(value)})`);
+  }
+  if (f.kind === 'int') {
+    if (!Number.isInteger(value)) throw new ConfigError(key, `must be an integer (got ${value})`);
+    if (value < f.min) throw new ConfigError(key, `must be >= ${f.min} (got ${value})`);
+    return value;
+  }
+  if (f.min !== undefined && (f.exclusiveMin ? value <= f.min : value < f.min)) {
+    throw new ConfigError(key, `must be ${f.exclusiveMin ? '>' : '>='} ${f.min} (got ${value})`);
+  }
+  if (f.max !== undefined && (f.exclusiveMax ? value >= f.max : value > f.max)) {
+    throw new ConfigError(key, `must be ${f.exclusiveMax ? '<' : '<='} ${f.max} (got ${value})`);
+  }
+  return value;
+}
+
+/** Parse a `key=value` string value into the field's type (numbers, enums). */
+export function parseFieldValue(key: string, raw: string): string | number {
+  if (!(key in FIELDS)) {
+    throw new ConfigError(key, `unknown key (known keys: ${CONFIG_KEYS.join(' ')})`);
+  }
+  const f = FIELDS[key as keyof TrainConfig];
+  if (f.kind === 'enum') return raw;
+  const v = Number(raw.trim());
+  if (raw.trim() === '' || !Number.isFinite(v)) {
+    throw new ConfigError(key, `must be a number (got ${JSON.stringify(raw)})`);
+  }
+  return v;
+}
+
+/**
+ * Merge partial settings over a base and validate everything. Unknown keys are errors.
+ * An algo written as `lngd-gauss:a,b`, `lngd-uniform:a,b` or `smoothing:alpha` sets its
+ * parameters too.
+ */
+export function resolveConfig(base: TrainConfig, ...overrides: Record<string, unknown>[]): TrainConfig {
+  const out: Record<string, unknown> = { ...base };
+  for (const o of overrides) {
+    for (const [k, v] of Object.entries(o)) {
+      if (!(k in FIELDS)) throw new ConfigError(k, `unknown key (known keys: ${CONFIG_KEYS.join(' ')})`);
+      if (k === 'algo' && typeof v === 'string' && v.includes(':')) Object.assign(out, parseAlgo(v));
+      else out[k] = v;
+    }
+  }
+  for (const k of CONFIG_KEYS) out[k] = checkField(k, out[k]);
+  const c = out as unknown as TrainConfig;
+  if (c.algo === 'lngd-gauss' && c.b < 0) throw new ConfigError('b', `is a standard deviation, must be >= 0 (got ${c.b})`);
+  if (c.algo === 'lngd-uniform' && !(c.a < c.b)) throw new ConfigError('a', `must be < b for U[a, b] (got a=${c.a}, b=${c.b})`);
+  return c;
+}
+
+/** `lngd-gauss:1,1` -> {algo, a, b}; `smoothing:0.2` -> {algo, alpha}; plain names pass through. */
+export function parseAlgo(spec: string): Partial<TrainConfig> {
+  const [name, args] = spec.split(':', 2);
+  if (!ALGOS.includes(name as Algo)) throw new ConfigError('algo', `must be one of ${ALGOS.join(', ')} (got ${JSON.stringify(name)})`);
+  const algo = name as Algo;
+  if (args === undefined) return { algo };
+  const nums = args.split(',').map((s) => Number(s));
+  if (nums.some((x) => !Number.isFinite(x))) throw new ConfigError('algo', `bad parameters in ${JSON.stringify(spec)}`);
+  if ((algo === 'lngd-gauss' || algo === 'lngd-uniform') && nums.length === 2) return { algo, a: nums[0], b: nums[1] };
+  if (algo === 'smoothing' && nums.length === 1) return { algo, alpha: nums[0] };
+  if (algo === 'lngd' && nums.length === 1) return { algo, p: nums[0] };
+  throw new ConfigError('algo', `${name} takes ${algo === 'lngd-gauss' || algo === 'lngd-uniform' ? 'two parameters a,b' : algo === 'gd' ? 'no parameters' : 'one parameter'} (got ${JSON.stringify(spec)})`);
+}
+
+/** SNR = ||mu|| / (sigma_p sqrt(d)); the regime quantity of both papers is n SNR^2. */
+export function snr(c: Pick<TrainConfig, 'A' | 'sigmaP' | 'd'>): number {
+  return c.A / (c.sigmaP * Math.sqrt(c.d));
+}

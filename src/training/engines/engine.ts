@@ -1,0 +1,19 @@
+import type { Snapshot } from '../measure';
+
+/**
+ * A training engine holds the state of one run (weights and/or the exact coefficients gamma, rho)
+ * and performs full-batch GD on the logistic loss. The driver calls, for every step t:
+ * `forward(labels_t, alpha)` (returns the mean loss on those labels), optionally `snapshot()`,
+ * then `update()` (one GD step using the forward pass just made).
+ */
+export interface TrainingEngine {
+  readonly name: 'weight' | 'coefficient' | 'reference';
+  /** where the arithmetic runs: a tfjs backend name, or 'js-float64' */
+  readonly backend: string;
+  forward(labels: Float64Array, alpha: number): number;
+  snapshot(): Snapshot;
+  update(): void;
+  /** The current filters W (2m x d, row-major), rebuilt from the coefficients by engines without W. */
+  weights(): Float64Array;
+  dispose(): void;
+}

@@ -1,0 +1,154 @@
+import type { Dataset } from '../data/signalNoise';
+import { logistic, sampleLoss } from '../model/activation';
+
+/** What an engine hands to the measurements: network outputs and the exact coefficients. */
+export interface Snapshot {
+  /** f(W, x_i) on the training samples */
+  fTrain: Float64Array;
+  /** f(W, x) on the clean test samples */
+  fTest: Float64Array;
+  /** gamma_{j,r}, length 2m (rows: j = +1 first, then j = -1) */
+  gamma: Float64Array;
+  /** rho_{j,r,i}, row-major 2m x n */
+  rho: Float64Array;
+}
+
+export interface PerSample {
+  /** l(yobs_i f_i): per-sample training loss on the observed labels (log-2 selection, B.log2) */
+  loss: number[];
+  /** max_r rhobar_{y_i,r,i}: noise memorization by the filters of the true label (paper A's split) */
+  maxRhobar: number[];
+  /** max_r rho_{yobs_i,r,i}: by the filters of the observed label (paper B's split) */
+  maxRhoObs: number[];
+  /** iota_i = (1/m) sum_r rhobar_{y_i,r,i}^2 (paper A, stage 2) */
+  iota: number[];
+}
+
+export interface Measurement {
+  step: number;
+  /** mean loss on the training labels of the data set (observed labels: clean unless fixed flips) */
+  trainLoss: number;
+  /** mean loss on the labels the step actually used (per-step noise, multipliers, smoothing) */
+  trainLossObserved: number;
+  /** mean loss against the true labels */
+  trainLossTrue: number;
+  /** 0-1 training error against the observed labels */
+  trainError: number;
+  /** 0-1 training error against the true labels */
+  trainErrorTrue: number;
+  /** error on the unflipped samples S_t (null when there are none) */
+  trainErrorClean: number | null;
+  /** error on the flipped samples S_f against their observed (wrong) labels */
+  trainErrorNoisyObserved: number | null;
+  /** error on the flipped samples S_f against their true labels */
+  trainErrorNoisyTrue: number | null;
+  /** 0-1 error of sign(f) on the clean test set */
+  testError: number;
+  maxGamma: number;
+  minGamma: number;
+  /** max over j, r, i of rho_{j,r,i} */
+  maxRho: number;
+  /** max over i of max_r rhobar_{y_i,r,i} */
+  maxRhobar: number;
+  iotaMean: number;
+  iotaMax: number;
+  /** maxRho / maxGamma: noise memorization over signal learning */
+  ratio: number;
+  perSample?: PerSample;
+}
+
+/** A prediction counts as wrong unless sign(f) equals the label (f = 0 is wrong). */
+function wrong(f: number, y: number): number {
+  return f * y > 0 ? 0 : 1;
+}
+
+function meanOrNull(sum: number, count: number): number | null {
+  return count === 0 ? null : sum / count;
+}
+
+/** All measurements of spec/model.md at one step, in float64, from an engine's snapshot. */
+export function measure(
+  step: number,
+  snap: Snapshot,
+  data: Dataset,
+  labels: Float64Array,
+  alpha: number,
+  m: number,
+  perSample: boolean,
+): Measurement {
+  const n = data.train.count;
+  const { fTrain, fTest, gamma, rho } = snap;
+  const yTrue = data.train.y;
+  let lossObsSum = 0, lossSum = 0, lossTrueSum = 0, errSum = 0, errTrueSum = 0;
+  let cleanErr = 0, cleanCount = 0, noisyObsErr = 0, noisyTrueErr = 0, noisyCount = 0;
+  const ps: PerSample = { loss: [], maxRhobar: [], maxRhoObs: [], iota: [] };
+  let maxRhobar = -Infinity, iotaSum = 0, iotaMax = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const f = fTrain[i];
+    const yo = data.yObs[i];
+    const li = logistic(yo * f);
+    lossSum += li;
+    lossObsSum += sampleLoss(f, labels[i], alpha);
+    lossTrueSum += logistic(yTrue[i] * f);
+    errSum += wrong(f, yo);
+    errTrueSum += wrong(f, yTrue[i]);
+    if (data.flipped[i]) {
+      noisyCount++;
+      noisyObsErr += wrong(f, yo);
+      noisyTrueErr += wrong(f, yTrue[i]);
+    } else {
+      cleanCount++;
+      cleanErr += wrong(f, yo);
+    }
+    // rhobar_{j,r,i} = rho * 1(j = y_i): rows of the true label's sign.
+    const trueOff = yTrue[i] > 0 ? 0 : m;
+    const obsOff = yo > 0 ? 0 : m;
+    let mb = -Infinity, mo = -Infinity, iota = 0;
+    for (let r = 0; r < m; r++) {
+      const rb = rho[(trueOff + r) * n + i];
+      const ro = rho[(obsOff + r) * n + i];
+      if (rb > mb) mb = rb;
+      if (ro > mo) mo = ro;
+      iota += rb * rb;
+    }
+    iota /= m;
+    if (mb > maxRhobar) maxRhobar = mb;
+    iotaSum += iota;
+    if (iota > iotaMax) iotaMax = iota;
+    if (perSample) {
+      ps.loss.push(li);
+      ps.maxRhobar.push(mb);
+      ps.maxRhoObs.push(mo);
+      ps.iota.push(iota);
+    }
+  }
+  let testErr = 0;
+  for (let k = 0; k < fTest.length; k++) testErr += wrong(fTest[k], data.test.y[k]);
+  let maxGamma = -Infinity, minGamma = Infinity, maxRho = -Infinity;
+  for (const g of gamma) {
+    if (g > maxGamma) maxGamma = g;
+    if (g < minGamma) minGamma = g;
+  }
+  for (const r of rho) if (r > maxRho) maxRho = r;
+  const out: Measurement = {
+    step,
+    trainLoss: lossSum / n,
+    trainLossObserved: lossObsSum / n,
+    trainLossTrue: lossTrueSum / n,
+    trainError: errSum / n,
+    trainErrorTrue: errTrueSum / n,
+    trainErrorClean: meanOrNull(cleanErr, cleanCount),
+    trainErrorNoisyObserved: meanOrNull(noisyObsErr, noisyCount),
+    trainErrorNoisyTrue: meanOrNull(noisyTrueErr, noisyCount),
+    testError: testErr / fTest.length,
+    maxGamma,
+    minGamma,
+    maxRho,
+    maxRhobar,
+    iotaMean: iotaSum / n,
+    iotaMax,
+    ratio: maxRho / maxGamma,
+  };
+  if (perSample) out.perSample = ps;
+  return out;
+}
