@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+'use strict';
+// Runs the compiled CLI (dist/ is built by `npm ci` through the `prepare` script).
+let main;
+try {
+  ({ main } = require('../dist/src/cli/main.js'));
+} catch (e) {
+  if (e && e.code === 'MODULE_NOT_FOUND' && String(e.message).includes('dist/src/cli/main.js')) {
+    process.stderr.write('claimcheck: the compiled CLI is missing; run `npm run build` (or `npm ci`) first\n');
+    process.exit(2);
+  }
+  throw e;
+}
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err) => { process.stderr.write(`claimcheck: ${err && err.stack ? err.stack : err}\n`); process.exitCode = 1; },
+);
