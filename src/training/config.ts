@@ -127,13 +127,22 @@ export function parseFieldValue(key: string, raw: string): string | number {
  */
 export function resolveConfig(base: TrainConfig, ...overrides: Record<string, unknown>[]): TrainConfig {
   const out: Record<string, unknown> = { ...base };
+  let explicitAB = false;
   for (const o of overrides) {
     for (const [k, v] of Object.entries(o)) {
       if (!(k in FIELDS)) throw new ConfigError(k, `unknown key (known keys: ${CONFIG_KEYS.join(' ')})`);
-      if (k === 'algo' && typeof v === 'string' && v.includes(':')) Object.assign(out, parseAlgo(v));
-      else out[k] = v;
+      if (k === 'algo' && typeof v === 'string' && v.includes(':')) {
+        const parsed = parseAlgo(v);
+        explicitAB ||= 'a' in parsed;
+        Object.assign(out, parsed);
+      } else {
+        explicitAB ||= k === 'a' || k === 'b';
+        out[k] = v;
+      }
     }
   }
+  // The multiplier parameters default to paper A's N(1, 1) and U[-1, 2] variants.
+  if (out.algo === 'lngd-uniform' && !explicitAB && !((out.a as number) < (out.b as number))) Object.assign(out, { a: -1, b: 2 });
   for (const k of CONFIG_KEYS) out[k] = checkField(k, out[k]);
   const c = out as unknown as TrainConfig;
   if (c.algo === 'lngd-gauss' && c.b < 0) throw new ConfigError('b', `is a standard deviation, must be >= 0 (got ${c.b})`);

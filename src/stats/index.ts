@@ -1,0 +1,6 @@
+/** Statistics layer of claimcheck: intervals, paired tests, multiple testing and regression. */
+export * from './jstat';
+export * from './proportion';
+export * from './paired';
+export * from './multiple';
+export * from './regression';
