@@ -2,12 +2,26 @@ import { ConfigError } from '../training/config';
 import { UsageError } from './args';
 import { trainCommand } from './trainCommand';
 import { presetsCommand } from './presetsCommand';
+import { listCommand } from './listCommand';
+import { checkCommand } from './checkCommand';
+import { replayCommand } from './replayCommand';
+import { assumptionsCommand } from './assumptionsCommand';
+import { sweepCommand } from './sweepCommand';
+import { reportCommand } from './reportCommand';
+import { verifyCommand } from './verifyCommand';
 
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   train: { run: trainCommand, help: 'train one configuration and print its measurements' },
   presets: { run: presetsCommand, help: 'list the named settings in fixtures/presets' },
+  list: { run: listCommand, help: 'list the claims with their sources and hypotheses' },
+  check: { run: checkCommand, help: 'test claims as properties over drawn regimes' },
+  replay: { run: replayCommand, help: 're-evaluate one result from its seed and path' },
+  assumptions: { run: assumptionsCommand, help: "audit a setting against paper A's assumption and paper B's conditions" },
+  verify: { run: verifyCommand, help: 'the main job: every claim in both modes, figures and a report in reports/latest' },
+  sweep: { run: sweepCommand, help: 'map a training metric or a claim over named axes (phase diagrams)' },
+  report: { run: reportCommand, help: 'render (or merge shards of) a results folder' },
 };
 
 function help(): string {

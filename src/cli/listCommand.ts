@@ -1,0 +1,18 @@
+import { CLAIMS } from '../claims/registry';
+import { parseArgs } from './args';
+
+export async function listCommand(argv: string[]): Promise<number> {
+  const { flags } = parseArgs(argv, { json: { kind: 'boolean', help: 'print JSON' } }, 'list');
+  const rows = CLAIMS.map((c) => ({
+    id: c.id,
+    title: c.title,
+    kind: c.kind,
+    source: c.source,
+    statement: c.statement,
+    predicate: c.predicate,
+    constants: Object.fromEntries(Object.entries(c.constants).map(([k, s]) => [k, { default: s.default, help: s.help }])),
+  }));
+  if (flags.json) process.stdout.write(JSON.stringify(rows) + '\n');
+  else for (const r of rows) process.stdout.write(`${r.id.padEnd(20)}${r.source.paper}  ${r.source.result}\n${' '.repeat(23)}${r.title}\n`);
+  return 0;
+}

@@ -1,0 +1,37 @@
+import { initBackend } from '../backend/backend';
+import { findClaim } from '../claims/registry';
+import type { Claim } from '../claims/types';
+import { train, TrainResult } from '../training/train';
+import type { ClaimJob, EvalOutcome, Job, TrainJob } from './protocol';
+
+/** Evaluate one regime in this process; an exception becomes an `inconclusive` outcome with the error. */
+export async function evaluateHere(job: Omit<ClaimJob, 'kind'>, claim: Claim = findClaim(job.claimId)): Promise<EvalOutcome> {
+  const backend = await initBackend();
+  const t0 = process.hrtime.bigint();
+  try {
+    const evaluation = await claim.evaluate(job.regime, {
+      constants: job.constants,
+      all: job.all,
+      settings: job.settings,
+      mode: job.mode,
+      engine: job.engine,
+    });
+    return { evaluation, seconds: Number(process.hrtime.bigint() - t0) / 1e9, backend };
+  } catch (e) {
+    const err = e as Error;
+    return {
+      evaluation: { verdict: 'inconclusive', margin: null, measurements: {}, hypotheses: { holds: false, clauses: [] }, note: `evaluation failed: ${err.message}` },
+      seconds: Number(process.hrtime.bigint() - t0) / 1e9,
+      backend,
+      error: err.stack ?? err.message,
+    };
+  }
+}
+
+export function trainHere(job: Omit<TrainJob, 'kind'>): Promise<TrainResult> {
+  return train(job.config, { engine: job.engine, perSample: job.perSample });
+}
+
+export function runJobHere(job: Job, claims?: Map<string, Claim>): Promise<EvalOutcome | TrainResult> {
+  return job.kind === 'claim' ? evaluateHere(job, claims?.get(job.claimId)) : trainHere(job);
+}

@@ -1,0 +1,91 @@
+import { morrisAnalyze, MorrisFactor, morrisSample } from '../analysis/morris';
+import { claimContext } from '../claims/context';
+import type { ConstantsProfile } from '../claims/constants';
+import type { Claim, Regime } from '../claims/types';
+import type { EvaluatorPool } from '../engine/pool';
+import type { Store } from '../engine/store';
+import type { MorrisClaimResult } from '../report/model';
+import { regimeHash } from '../util/canonical';
+
+/**
+ * Morris elementary effects of every knob on a claim's margin (SALib's split: problem -> sample ->
+ * evaluate -> analyze). The base is the claim's first in-regime draw; each knob moves over a range
+ * around it (relative knobs multiply the base value), and the claim is evaluated in robustness mode
+ * so that points outside the hypotheses still give a margin.
+ */
+interface Knob {
+  key: string;
+  /** 'rel': the factor multiplies the base value; 'abs': the factor is the value */
+  kind: 'rel' | 'abs';
+  factor: Omit<MorrisFactor, 'name'>;
+}
+
+export const KNOBS: Knob[] = [
+  { key: 'm', kind: 'abs', factor: { lo: 1, hi: 40, scale: 'int-log' } },
+  { key: 'eta', kind: 'rel', factor: { lo: 0.1, hi: 3, scale: 'log' } },
+  { key: 'sigma0', kind: 'rel', factor: { lo: 0.1, hi: 10, scale: 'log' } },
+  { key: 'A', kind: 'rel', factor: { lo: 0.5, hi: 2, scale: 'log' } },
+  { key: 'sigmaP', kind: 'rel', factor: { lo: 0.5, hi: 2, scale: 'log' } },
+  { key: 'n', kind: 'rel', factor: { lo: 0.5, hi: 2, scale: 'log' } },
+  { key: 'q', kind: 'abs', factor: { lo: 1, hi: 4, scale: 'int' } },
+  { key: 'p', kind: 'abs', factor: { lo: 0.02, hi: 0.4, scale: 'linear' } },
+  { key: 'tauPlus', kind: 'abs', factor: { lo: 0, hi: 0.4, scale: 'linear' } },
+  { key: 'tauMinus', kind: 'abs', factor: { lo: 0, hi: 0.4, scale: 'linear' } },
+];
+
+function factorName(k: Knob): string {
+  return k.kind === 'rel' ? `${k.key} (x base)` : k.key;
+}
+
+/** The knobs that apply to a base regime (its numeric training keys). */
+export function knobsFor(base: Regime): Knob[] {
+  return KNOBS.filter((k) => typeof base[k.key] === 'number');
+}
+
+export function applyKnobs(base: Regime, knobs: Knob[], values: Record<string, number>): Regime {
+  const out: Regime = { ...base };
+  for (const k of knobs) {
+    const v = values[factorName(k)];
+    out[k.key] = k.kind === 'rel' ? (k.key === 'n' ? Math.max(2, Math.round((base[k.key] as number) * v)) : (base[k.key] as number) * v) : v;
+  }
+  return out;
+}
+
+export async function morrisForClaim(
+  claim: Claim, base: Regime, trajectories: number, seed: number, profile: ConstantsProfile, pool: EvaluatorPool,
+  store: Store<{ key: string; margin: number | null; verdict: string; regime: Regime }>, engine: 'auto' | 'coefficient' | 'weight' | 'reference',
+  onPoint?: () => void,
+): Promise<MorrisClaimResult> {
+  const knobs = knobsFor(base);
+  const problem = knobs.map((k) => ({ name: factorName(k), ...k.factor }));
+  const sample = morrisSample(problem, { trajectories, levels: 4, seed });
+  const ctx = claimContext(claim, profile);
+  const outputs = await Promise.all(
+    sample.points.map(async (values) => {
+      const regime = applyKnobs(base, knobs, values);
+      const key = `morris/${claim.id}/${regimeHash({ regime, constants: ctx.constants, settings: ctx.settings, engine })}`;
+      let rec = store.get(key);
+      if (!rec) {
+        const out = await pool.evaluate({ claimId: claim.id, regime, mode: 'robustness', engine, ...ctx });
+        rec = { key, margin: out.evaluation.margin, verdict: out.evaluation.verdict, regime };
+        if (!store.has(key)) store.append(rec);
+      }
+      onPoint?.();
+      return rec.margin === null || typeof rec.margin !== 'number' ? NaN : rec.margin;
+    }),
+  );
+  const analysis = morrisAnalyze(problem, sample, outputs, { seed });
+  return {
+    claim: claim.id,
+    output: "margin (signed distance to the predicate's threshold; > 0 holds)",
+    base,
+    trajectories,
+    evaluations: sample.points.length,
+    missing: analysis.missingOutputs,
+    factors: analysis.factors.map((f, i) => ({
+      name: f.name, lo: problem[i].lo, hi: problem[i].hi, scale: problem[i].scale,
+      mu: f.mu, muStar: f.muStar, sigma: f.sigma, n: f.n, muStarCi: f.muStarCi,
+    })),
+    ranking: [...analysis.ranking],
+  };
+}

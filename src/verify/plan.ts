@@ -1,0 +1,38 @@
+/**
+ * The default budget of `claimcheck verify` (the README's main job), sized to finish within ten
+ * minutes on a 2-core machine; `--budget F` multiplies every count (runs, grid points, Morris
+ * trajectories), so `--budget 4` is roughly four times the work.
+ */
+export interface VerifyPlan {
+  /** regimes drawn per claim in in-regime mode */
+  inRegimeRuns: number;
+  /** regimes drawn per claim in robustness mode */
+  robustnessRuns: number;
+  /** points per axis of the SNR x n heatmap (paper A's grid is 8 x 7) */
+  heatmapGrid: number;
+  /** points per axis of the width x learning-rate map of A.separation */
+  separationGrid: number;
+  /** Morris trajectories per claim (each costs k + 1 evaluations) */
+  morrisTrajectories: number;
+}
+
+export const DEFAULT_PLAN: VerifyPlan = {
+  inRegimeRuns: 6,
+  robustnessRuns: 8,
+  heatmapGrid: 4,
+  separationGrid: 4,
+  morrisTrajectories: 1,
+};
+
+export function scalePlan(plan: VerifyPlan, factor: number): VerifyPlan {
+  const s = (v: number) => Math.max(1, Math.round(v * factor));
+  // grids grow with the square root so their cost (points^2) scales like the factor
+  const g = (v: number) => Math.max(2, Math.round(v * Math.sqrt(factor)));
+  return {
+    inRegimeRuns: s(plan.inRegimeRuns),
+    robustnessRuns: s(plan.robustnessRuns),
+    heatmapGrid: g(plan.heatmapGrid),
+    separationGrid: g(plan.separationGrid),
+    morrisTrajectories: s(plan.morrisTrajectories),
+  };
+}

@@ -1,0 +1,136 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CLAIMS } from '../claims/registry';
+import { claimContext } from '../claims/context';
+import type { ConstantsProfile } from '../claims/constants';
+import { auditSetting } from '../cli/assumptionsCommand';
+import { checkClaims } from '../engine/check';
+import { regimeAt } from '../engine/generate';
+import type { EvaluatorPool } from '../engine/pool';
+import type { Store, StoreRecord } from '../engine/store';
+import { adjustTogether, RegimeRecord } from '../engine/summary';
+import type { AuditEntry, PhaseDiagram, SweepPoint, VerifySummary } from '../report/model';
+import { runInfo } from '../report/runInfo';
+import { parseAxis } from '../sweep/axes';
+import { gridDesign } from '../sweep/design';
+import { orderPoints, pointKey, runSweep, seriesOf, SweepSpec, sweepPhases } from '../sweep/run';
+import { EngineChoice, snr } from '../training/config';
+import { loadPreset } from '../training/presets';
+import type { Progress } from '../util/progress';
+import { paperADynamics, paperBDynamics } from './dynamics';
+import { knobsFor, morrisForClaim } from './morrisClaims';
+import type { VerifyPlan } from './plan';
+
+/**
+ * `claimcheck verify`: every claim in both modes, the audit of the papers' own settings, phase
+ * diagrams, Morris sensitivity and dynamics figures, all from one store (results.jsonl) so that a
+ * killed run resumes where it stopped.
+ */
+export interface VerifyOptions {
+  dir: string;
+  plan: VerifyPlan;
+  budget: number;
+  seed: number;
+  profile: ConstantsProfile;
+  engine: EngineChoice;
+  pool: EvaluatorPool;
+  store: Store<StoreRecord>;
+  progress: Progress;
+  argv: string[];
+  startedAt: string;
+}
+
+const AUDITED_PRESETS = ['paper-a-main', 'paper-a-q3', 'paper-a-q4', 'paper-b'];
+
+export function auditPresets(profileFile: string): AuditEntry[] {
+  return AUDITED_PRESETS.map((name) => {
+    const p = loadPreset(name);
+    return {
+      preset: name,
+      description: p.description,
+      snr: snr(p.config),
+      nSnr2: p.config.n * snr(p.config) ** 2,
+      audits: auditSetting(p.config as unknown as Record<string, number | string>, profileFile),
+    };
+  });
+}
+
+/** The work units of a plan, for the progress bar. */
+export function plannedUnits(plan: VerifyPlan, morrisPoints: number): number {
+  const claims = CLAIMS.length * (plan.inRegimeRuns + plan.robustnessRuns);
+  return claims + 2 * plan.heatmapGrid ** 2 + plan.separationGrid ** 2 + morrisPoints + 3;
+}
+
+export function morrisBases(profile: ConstantsProfile, seed: number) {
+  return CLAIMS.map((claim) => {
+    const base = regimeAt(claim.regimes('in-regime', claimContext(claim, profile)), seed, '0');
+    return { claim, base, k: knobsFor(base).length };
+  });
+}
+
+async function phaseDiagrams(o: VerifyOptions): Promise<PhaseDiagram[]> {
+  const heatSpec: SweepSpec = {
+    preset: 'paper-a-heatmap', base: loadPreset('paper-a-heatmap').config, engine: o.engine, profile: o.profile.name,
+    axes: [parseAxis('snr=0.03..0.10'), parseAxis('n=100..700')],
+    target: { kind: 'metric', metric: 'testError', algos: ['gd', 'lngd'] },
+    design: { kind: 'grid', points: o.plan.heatmapGrid ** 2, seed: o.seed, perAxis: o.plan.heatmapGrid },
+  };
+  const sepSpec: SweepSpec = {
+    preset: 'paper-a-main', base: loadPreset('paper-a-main').config, engine: o.engine, profile: o.profile.name,
+    axes: [parseAxis('m=1..40:log'), parseAxis('eta=0.01..10:log')],
+    target: { kind: 'claim', claim: 'A.separation', mode: 'robustness' },
+    design: { kind: 'grid', points: o.plan.separationGrid ** 2, seed: o.seed, perAxis: o.plan.separationGrid },
+  };
+  const sweeps: [SweepSpec, string][] = [
+    [heatSpec, `npx claimcheck sweep --preset paper-a-heatmap --axis snr=0.03..0.10 --axis n=100..700 --grid ${o.plan.heatmapGrid} --metric testError --algo gd,lngd`],
+    [sepSpec, `npx claimcheck sweep --preset paper-a-main --axis m=1..40:log --axis eta=0.01..10:log --grid ${o.plan.separationGrid} --claim A.separation --mode robustness`],
+  ];
+  const store = o.store as unknown as Store<SweepPoint>;
+  const progress = { ...o.progress, setTotal: () => {} };
+  const designs = sweeps.map(([spec]) => gridDesign(spec.axes, spec.design.perAxis!, o.seed));
+  await Promise.all(sweeps.map(([spec], i) => runSweep(spec, designs[i], { index: 0, count: 1 }, o.pool, store, o.profile, progress)));
+  return sweeps.flatMap(([spec, cmd], i) => {
+    const pts = designs[i].flatMap((dp) => seriesOf(spec).flatMap((s) => store.get(pointKey(spec, dp.point, s)) ?? []));
+    return sweepPhases(spec, orderPoints(pts), cmd);
+  });
+}
+
+export async function runVerify(o: VerifyOptions): Promise<VerifySummary> {
+  const t0 = Date.now();
+  const common = { seed: o.seed, profile: o.profile, engine: o.engine, pool: o.pool, store: o.store as unknown as Store<RegimeRecord>, progress: o.progress };
+  const bases = morrisBases(o.profile, o.seed);
+  // everything is queued at once on the pool: both cores stay busy until the last unit
+  const [inRegime, robustness, phases, morris, dynA, dynB] = await Promise.all([
+    checkClaims(CLAIMS, ['in-regime'], { ...common, runs: o.plan.inRegimeRuns }),
+    checkClaims(CLAIMS, ['robustness'], { ...common, runs: o.plan.robustnessRuns }),
+    phaseDiagrams(o),
+    Promise.all(bases.map(({ claim, base }) => morrisForClaim(claim, base, o.plan.morrisTrajectories, o.seed, o.profile, o.pool, o.store as never, o.engine, () => o.progress.tick(1, `Morris ${claim.id}`)))),
+    paperADynamics(o.pool, o.engine).finally(() => o.progress.tick(2, 'dynamics A')),
+    paperBDynamics(o.pool, o.engine).finally(() => o.progress.tick(1, 'dynamics B')),
+  ]);
+  // Holm across every claim and mode judged in this run
+  const claims = adjustTogether([...inRegime, ...robustness]);
+  const records = o.store.latest() as unknown as { backend?: string }[];
+  return {
+    run: runInfo({
+      runId: path.basename(o.dir), kind: 'verify', argv: o.argv, seed: o.seed, budget: o.budget, startedAt: o.startedAt,
+      backends: [...new Set(records.map((r) => r.backend).filter((b): b is string => typeof b === 'string'))].sort(),
+      seconds: (Date.now() - t0) / 1000,
+    }),
+    profile: { name: o.profile.name, file: o.profile.file, settings: o.profile.settings, claims: o.profile.claims },
+    claims,
+    audits: auditPresets(o.profile.file),
+    dynamics: [...dynA, ...dynB],
+    phases,
+    morris,
+  };
+}
+
+/** Point reports/latest at a run folder (a relative symlink swapped in atomically). */
+export function pointLatest(base: string, dir: string): void {
+  const link = path.join(base, 'latest');
+  const tmp = path.join(base, `.latest-${process.pid}`);
+  fs.rmSync(tmp, { force: true });
+  fs.symlinkSync(path.relative(base, dir), tmp);
+  fs.renameSync(tmp, link);
+}
