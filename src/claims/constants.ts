@@ -66,7 +66,7 @@ export function loadProfile(nameOrFile: string, claims: readonly Claim[]): Const
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError(`constants profile ${file}: must be a JSON object`);
   for (const k of Object.keys(raw)) {
-    if (!['name', 'description', 'settings', 'claims'].includes(k)) throw new InputError(`constants profile ${file}: unknown field "${k}"`);
+    if (!['name', 'description', 'settings', 'claims', 'help'].includes(k)) throw new InputError(`constants profile ${file}: unknown field "${k}"`);
   }
   const settings = resolveSection(`${path.basename(file)}: settings`, SETTINGS_SPEC, raw.settings) as unknown as EngineSettings;
   const rawClaims = (raw.claims ?? {}) as Record<string, unknown>;

@@ -1,11 +1,12 @@
 import { initBackend } from '../backend/backend';
-import { findClaim } from '../claims/registry';
 import type { Claim } from '../claims/types';
 import { train, TrainResult } from '../training/train';
 import type { ClaimJob, EvalOutcome, Job, TrainJob } from './protocol';
 
 /** Evaluate one regime in this process; an exception becomes an `inconclusive` outcome with the error. */
-export async function evaluateHere(job: Omit<ClaimJob, 'kind'>, claim: Claim = findClaim(job.claimId)): Promise<EvalOutcome> {
+export async function evaluateHere(job: Omit<ClaimJob, 'kind'>, given?: Claim): Promise<EvalOutcome> {
+  // the registry (every property module) is loaded only when a claim is named by id
+  const claim = given ?? (await import('../claims/registry')).findClaim(job.claimId);
   const backend = await initBackend();
   const t0 = process.hrtime.bigint();
   try {
