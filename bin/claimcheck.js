@@ -5,7 +5,7 @@ let main;
 try {
   ({ main } = require('../dist/src/cli/main.js'));
 } catch (e) {
-  if (e && e.code === 'MODULE_NOT_FOUND' && String(e.message).includes('dist/src/cli/main.js')) {
+  if (e && e.code === 'MODULE_NOT_FOUND' && String(e.message).split('\n')[0].includes('dist/src/cli/main.js')) {
     process.stderr.write('claimcheck: the compiled CLI is missing; run `npm run build` (or `npm ci`) first\n');
     process.exit(2);
   }

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../claims/constants';
+import type { SweepSummary, VerifySummary } from './model';
+import { renderSweepReport } from './renderSweep';
+import { renderVerifyReport } from './renderVerify';
+
+export { renderVerifyReport } from './renderVerify';
+export { renderSweepReport } from './renderSweep';
+
+/** The fields each kind of summary must have, with their JSON type, checked before rendering. */
+const REQUIRED: Record<'verify' | 'sweep', Record<string, 'array' | 'object'>> = {
+  verify: { profile: 'object', claims: 'array', audits: 'array', dynamics: 'array', phases: 'array', morris: 'array' },
+  sweep: { axes: 'array', target: 'object', design: 'object', base: 'object', shards: 'array', points: 'array', phases: 'array' },
+};
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Reads `file` as a summary, with an InputError naming the file for every way it can be unusable. */
+export function readSummary(file: string): VerifySummary | SweepSummary {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT') throw new InputError(`${file}: not found (is this a claimcheck run folder? verify and sweep runs write summary.json when they finish)`);
+    throw new InputError(`${file}: cannot be read (${e.message})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`${file}: not valid JSON (${(err as Error).message}); the run may not have finished, rerun it to rewrite the summary`);
+  }
+  if (!isObject(data)) throw new InputError(`${file}: not a run summary (expected a JSON object)`);
+  const run = data.run;
+  if (!isObject(run) || run.kind === undefined) throw new InputError(`${file}: lacks run.kind (expected "verify" or "sweep")`);
+  if (run.kind !== 'verify' && run.kind !== 'sweep') throw new InputError(`${file}: unknown run.kind ${JSON.stringify(run.kind)} (expected "verify" or "sweep")`);
+  for (const [field, type] of Object.entries(REQUIRED[run.kind])) {
+    const v = data[field];
+    const ok = type === 'array' ? Array.isArray(v) : isObject(v);
+    if (!ok) throw new InputError(`${file}: a ${run.kind} summary needs "${field}" to be an ${type === 'array' ? 'array' : 'object'}`);
+  }
+  return data as unknown as VerifySummary | SweepSummary;
+}
+
+/** Re-renders the report of a run folder from its `summary.json` alone. Returns the kind of run and every file written. */
+export async function renderReport(dir: string): Promise<{ kind: 'verify' | 'sweep'; files: string[] }> {
+  const summary = readSummary(join(dir, 'summary.json'));
+  if (summary.run.kind === 'verify') return { kind: 'verify', ...(await renderVerifyReport(dir, summary as VerifySummary)) };
+  return { kind: 'sweep', ...(await renderSweepReport(dir, summary as SweepSummary)) };
+}
