@@ -7,6 +7,7 @@ import type { Progress } from '../util/progress';
 import type { Store } from './store';
 import { regimeAt } from './generate';
 import { resultKey } from './keys';
+import { canonicalJson } from '../util/canonical';
 import type { EvaluatorPool } from './pool';
 import {
   adjustTogether, byHypotheses, ClaimSummary, claimVerdict, Counterexample, countVerdicts, holdStatistics, RegimeRecord,
@@ -108,7 +109,14 @@ export async function checkClaim(claim: Claim, opts: CheckOptions): Promise<Clai
   const counterexamples: Counterexample[] = [];
   if (opts.shrink !== false) {
     const breaks = records.filter((r) => r.verdict === 'breaks').slice(0, opts.profile.settings.maxCounterexamples);
-    for (const b of breaks) counterexamples.push(await shrinkBreak(claim, arb, b, opts));
+    const seen = new Set<string>();
+    for (const b of breaks) {
+      const cx = await shrinkBreak(claim, arb, b, opts);
+      // two draws often shrink to the same minimal regime: report it once
+      const id = canonicalJson(cx.regime);
+      if (!seen.has(id)) counterexamples.push(cx);
+      seen.add(id);
+    }
   }
   const counts = countVerdicts(records);
   const stats = holdStatistics(counts, opts.profile.settings);
