@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { binomialCdf } from '../stats';
 import type { TrainConfig } from '../training/config';
 import { regimeConfig } from './common';
-import type { Clause, Constants, ConstantSpec, Mode, Regime, Verdict } from './types';
+import type { Clause, Constants, ConstantSpec, EvalContext, Mode, Regime, Verdict } from './types';
 
 /**
  * Shared machinery of the paper-A claims (spec/claims.md, "Paper A"): the literal Assumption 3.1
@@ -17,8 +17,9 @@ import type { Clause, Constants, ConstantSpec, Mode, Regime, Verdict } from './t
  *     kappa   = eta sigma_p^2 d / (n m)           -> eta
  *     s0      = sigma_0 sigma_p sqrt(d)           -> sigma0
  * kappa is the per-step growth factor of noise memorization (rho_i += 2 kappa |l'| rho_i), and
- * eta ||mu||^2 / m = kappa n SNR^2 that of signal learning; given (n, d, m, kappa, n SNR^2, s0,
- * p) the dynamics do not depend on sigma_p separately.
+ * eta ||mu||^2 / m = kappa n SNR^2 that of signal learning. Given (n, d, m, kappa, n SNR^2, s0,
+ * p) the dynamics do not depend on sigma_p separately (x -> c x, w -> w / c, eta -> eta / c^2
+ * leaves f and the coefficients unchanged).
  */
 
 export const PAPER_A_REFERENCE =
@@ -157,8 +158,9 @@ export function asmClauses(regime: Regime, k: AsmConstants): Clause[] {
 export function clauseLogMargin(c: Clause): number {
   if (c.lhs === undefined || c.rhs === undefined) return c.holds ? 0 : -50;
   const a = Math.abs(c.lhs), b = Math.abs(c.rhs);
-  const r = a === b ? 0 : a === 0 || b === 0 ? 50 : Math.abs(Math.log(a / b));
-  return Math.min(50, r) * (c.holds ? 1 : -1);
+  const r = a === 0 || b === 0 ? 50 : Math.abs(Math.log(a / b));
+  // a strict inequality failing at equality sits just on the failing side
+  return c.holds ? Math.min(50, r) : -Math.max(1e-12, Math.min(50, r));
 }
 
 /**
@@ -187,9 +189,9 @@ export function minDimensionForSigma0Window(n: number, A: number, sigmaP: number
  * then every other knob is drawn strictly inside its window. Nothing here is trained.
  */
 export function literalAsmRegimes(k: AsmConstants): fc.Arbitrary<Regime> {
-  const unit = () => fc.double({ min: 0.05, max: 0.95, noNaN: true });
+  const unit = () => uniform(0.05, 0.95);
   return fc
-    .record({ nf: fc.double({ min: 1.1, max: 2, noNaN: true }), df: fc.double({ min: 1.5, max: 10, noNaN: true }), sigmaP: fc.double({ min: 0.25, max: 2, noNaN: true }), mu: unit(), s: unit(), e: unit(), pf: unit(), mf: fc.double({ min: 1.1, max: 2, noNaN: true }), seed: fc.integer({ min: 1, max: 1_000_000 }) })
+    .record({ nf: uniform(1.1, 2), df: logUniform(1.5, 10), sigmaP: logUniform(0.25, 2), mu: unit(), s: unit(), e: unit(), pf: unit(), mf: uniform(1.1, 2), seed: uniformInt(1, 1_000_000) })
     .map(({ nf, df, sigmaP, mu, s, e, pf, mf, seed }) => {
       const L = (d: number) => k.C * Math.log(d / k.delta);
       let d = 1e6, n = 2;
@@ -203,7 +205,7 @@ export function literalAsmRegimes(k: AsmConstants): fc.Arbitrary<Regime> {
       const muMax = Math.min((sigmaP * d ** 0.125) / (L(d) ** 2 * n), sigmaP * Math.sqrt(d / (k.C * Math.log(n / k.delta) * n)));
       const A = muMax * mu;
       const pMax = Math.min(1 / k.C, 0.5);
-      const p = pMax * pf;
+      const p = sig4(pMax * pf);
       const mNeed = k.cFlip > 0 ? ((k.cFlip * Math.log(d)) / p) ** 2 / n : 0;
       const m = Math.max(1, Math.ceil(mf * Math.max(L(d), mNeed)));
       const w = sigma0Window({ n, d, m, A, sigmaP, sigma0: 1, eta: 1, p }, k);
@@ -336,51 +338,103 @@ export function regimeFrom(x: RegimeParams): Regime {
   };
 }
 
-/** A double drawn uniformly in log scale on [lo, hi]. */
+const GRID = 10000;
+
+/**
+ * A double drawn uniformly in log scale on [lo, hi] (on a grid of 10^4 points; unbiased: fast-check's
+ * default bias towards "small" values would pile the draws up at one point). Shrinks towards lo.
+ */
 export function logUniform(lo: number, hi: number): fc.Arbitrary<number> {
   if (!(lo > 0 && hi >= lo)) throw new RangeError(`logUniform needs 0 < lo <= hi (got ${lo}, ${hi})`);
   if (lo === hi) return fc.constant(lo);
-  return fc.double({ min: Math.log(lo), max: Math.log(hi), noNaN: true }).map((v) => Math.min(hi, Math.max(lo, Math.exp(v))));
+  return fc.noBias(fc.integer({ min: 0, max: GRID })).map((k) => (k === GRID ? hi : Math.min(hi, lo * (hi / lo) ** (k / GRID))));
+}
+
+/** A double drawn uniformly on [lo, hi] (grid of 10^4 points, unbiased). Shrinks towards lo. */
+export function uniform(lo: number, hi: number): fc.Arbitrary<number> {
+  if (!(hi >= lo)) throw new RangeError(`uniform needs lo <= hi (got ${lo}, ${hi})`);
+  if (lo === hi) return fc.constant(lo);
+  return fc.noBias(fc.integer({ min: 0, max: GRID })).map((k) => (k === GRID ? hi : Math.min(hi, lo + ((hi - lo) * k) / GRID)));
+}
+
+/** An integer drawn uniformly on [lo, hi] (unbiased). Shrinks towards lo. */
+export function uniformInt(lo: number, hi: number): fc.Arbitrary<number> {
+  return fc.noBias(fc.integer({ min: lo, max: Math.max(lo, hi) }));
 }
 
 /** A flip rate in [lo, hi] on a grid of 0.001, inside the bounds. */
 function flipRate(lo: number, hi: number): fc.Arbitrary<number> {
   const a = Math.ceil(lo * 1000 - 1e-9), b = Math.floor(hi * 1000 + 1e-9);
   if (b < a) throw new RangeError(`empty flip-rate range [${lo}, ${hi}]`);
-  return fc.integer({ min: a, max: b }).map((k) => k / 1000);
+  return fc.noBias(fc.integer({ min: a, max: b })).map((k) => k / 1000);
 }
 
 const INSIDE = 0.01; // relative margin kept inside every drawn bound (rounding of derived keys)
 
-/** Regimes generated inside the working region (every hypothesis of regionClauses holds). */
-export function inRegionArbitrary(r: Region): fc.Arbitrary<Regime> {
+/** The dimensionless description of a regime drawn inside the working region. */
+function inRegionParams(r: Region): fc.Arbitrary<RegimeParams & { dPerN2: number }> {
   const lo = (v: number) => v * (1 + INSIDE), hi = (v: number) => v * (1 - INSIDE);
   return fc
     .record({
-      n: fc.integer({ min: r.nMin, max: Math.max(r.nMin, r.nMax) }),
-      dPerN2: fc.double({ min: lo(r.dPerN2Min), max: Math.max(lo(r.dPerN2Min), r.dPerN2Max), noNaN: true }),
-      m: fc.integer({ min: r.mMin, max: Math.max(r.mMin, r.mMax) }),
+      n: uniformInt(r.nMin, r.nMax),
+      dPerN2: uniform(lo(r.dPerN2Min), Math.max(lo(r.dPerN2Min), r.dPerN2Max)),
+      m: uniformInt(r.mMin, r.mMax),
       kappa: logUniform(lo(r.kappaMin), hi(r.kappaMax)),
       nSnr2: logUniform(lo(r.nSnr2Min), hi(r.nSnr2Max)),
       s0: logUniform(Math.min(lo(r.s0Min), hi(r.s0Max)), hi(r.s0Max)),
       p: flipRate(r.pMin, r.pMax),
-      seed: fc.integer({ min: 1, max: 1_000_000 }),
+      seed: uniformInt(1, 1_000_000),
     })
-    .map((x) => regimeFrom({ ...x, d: Math.ceil(x.dPerN2 * x.n * x.n), sigmaP: r.sigmaP, nTest: r.nTest }));
+    .map((x) => ({ ...x, d: Math.ceil(x.dPerN2 * x.n * x.n), sigmaP: r.sigmaP, nTest: r.nTest }));
 }
 
+/** Regimes generated inside the working region (every hypothesis of regionClauses holds). */
+export function inRegionArbitrary(r: Region): fc.Arbitrary<Regime> {
+  return inRegionParams(r).map((x) => regimeFrom(x));
+}
+
+/** The knobs a robustness excursion can move out of the working region. */
+export const EXCURSIONS = ['m', 'kappa', 'nSnr2', 's0', 'p', 'q', 'noiseVariant', 'noiseScale', 'dPerN2', 'n'] as const;
+export type Excursion = (typeof EXCURSIONS)[number];
+
 /**
- * Regimes across and beyond the working region: small widths (m = 1..5 half of the time),
- * step sizes over 2.5 decades (kappa 0.03..10, up to divergence), n SNR^2 over three decades
- * (0.02..20, GD generalizes at the top), small to large initialisation, d/n^2 from 0.1 to 4,
- * flip rates 0..0.45, other q (1, 3) and the isotropic noise variant now and then.
+ * Regimes across and beyond the working region. Three in four draws are excursions: a regime of
+ * the region with one or two knobs moved beyond it (small widths m = 1..5 or wide ones, step
+ * sizes kappa over three decades 0.01..10 up to divergence, n SNR^2 0.02..20 where GD stops
+ * overfitting, initialisation s0 0.005..2, flip rates 0..0.45, q = 1 or 3, isotropic noise, the
+ * noise scale sigma_p times 1/4..4 with A, eta, sigma_0 kept, d/n^2 0.1..4, n 10..80); this maps
+ * where a claim stops holding, axis by axis. One in four moves every knob at once.
  */
-export function robustnessArbitrary(r: Pick<Region, 'nTest'>): fc.Arbitrary<Regime> {
-  return fc
+export function robustnessArbitrary(r: Region): fc.Arbitrary<Regime> {
+  const beyond = fc.record({
+    m: fc.oneof(uniformInt(1, 5), uniformInt(r.mMax + 1, 2 * r.mMax + 8)),
+    kappa: logUniform(0.01, 10),
+    nSnr2: logUniform(0.02, 20),
+    s0: logUniform(0.005, 2),
+    p: flipRate(0, 0.45),
+    q: fc.constantFrom(1, 3),
+    noiseScale: logUniform(0.25, 4),
+    dPerN2: logUniform(0.1, 4),
+    n: uniformInt(10, 80),
+  });
+  const excursion = fc
+    .record({ base: inRegionParams(r), out: beyond, moved: fc.subarray([...EXCURSIONS], { minLength: 1, maxLength: 2 }) })
+    .map(({ base, out, moved }) => {
+      const x: RegimeParams & { dPerN2: number } = { ...base };
+      for (const k of moved) {
+        if (k === 'noiseVariant') x.noise = 'isotropic';
+        else if (k !== 'noiseScale') (x as unknown as Record<string, number>)[k] = out[k];
+      }
+      const regime = regimeFrom({ ...x, d: Math.max(2, Math.ceil(x.dPerN2 * x.n * x.n)) });
+      // larger / smaller noise: sigma_p scaled with A, eta, sigma_0 kept (moves n SNR^2, kappa, s0 together)
+      if (moved.includes('noiseScale')) regime.sigmaP = sig4(r.sigmaP * out.noiseScale);
+      return regime;
+    });
+  const wide = fc
     .record({
-      n: fc.integer({ min: 10, max: 60 }),
+      n: uniformInt(10, 60),
       dPerN2: logUniform(0.1, 4),
-      m: fc.oneof(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 6, max: 24 })),
+      m: fc.oneof(uniformInt(1, 5), uniformInt(6, 24)),
       kappa: logUniform(0.03, 10),
       nSnr2: logUniform(0.02, 20),
       s0: logUniform(0.005, 2),
@@ -388,9 +442,10 @@ export function robustnessArbitrary(r: Pick<Region, 'nTest'>): fc.Arbitrary<Regi
       q: fc.oneof({ arbitrary: fc.constant(2), weight: 4 }, { arbitrary: fc.constantFrom(1, 3), weight: 1 }),
       noise: fc.oneof({ arbitrary: fc.constant('projected' as const), weight: 5 }, { arbitrary: fc.constant('isotropic' as const), weight: 1 }),
       sigmaP: logUniform(0.1, 2),
-      seed: fc.integer({ min: 1, max: 1_000_000 }),
+      seed: uniformInt(1, 1_000_000),
     })
     .map((x) => regimeFrom({ ...x, d: Math.max(2, Math.ceil(x.dPerN2 * x.n * x.n)), nTest: r.nTest }));
+  return fc.oneof({ arbitrary: excursion, weight: 3 }, { arbitrary: wide, weight: 1 });
 }
 
 /** The paper-A regimes of a mode: inside the working region, or across and beyond it. */
@@ -460,3 +515,12 @@ export const WORKING_REGION: Region = {
   sigmaP: 0.5,
   nTest: 500,
 };
+
+/**
+ * The profile settings with the step budget lowered to a claim's own per-run cap (its constant
+ * `runStepCap`): a time point beyond min(settings.maxSteps, cap) gives the `budget` verdict. The
+ * cap keeps one evaluation (all replicates) within seconds when a regime's T is long.
+ */
+export function capSettings(ctx: Pick<EvalContext, 'settings'>, cap: number): Pick<EvalContext, 'settings'> {
+  return { settings: { ...ctx.settings, maxSteps: Math.min(ctx.settings.maxSteps, cap) } };
+}

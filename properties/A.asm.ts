@@ -1,0 +1,101 @@
+import fc from 'fast-check';
+import { report } from '../src/claims/common';
+import {
+  asmClauses, AsmConstants, clauseLogMargin, derived, inRegionArbitrary, literalAsmRegimes,
+  minDimensionForSigma0Window, PAPER_A_REFERENCE, robustnessArbitrary, sigma0Window, WORKING_REGION,
+} from '../src/claims/paperA';
+import { regimeConfig } from '../src/claims/common';
+import type { Claim, ClaimContext, Evaluation, Regime } from '../src/claims/types';
+import { loadPreset, presetNames } from '../src/training/presets';
+
+/**
+ * A.asm: Assumption 3.1 of paper A as a computable predicate, clause by clause (spec/claims.md).
+ *
+ * Paper A, Assumption 3.1 (as restated in claims.md): "(i) d >= C log(n/delta) max(n^2,
+ * n ||mu||^2 / sigma_p^2); (ii) m >= C log(d/delta), n >= C log(d/delta); (iii)
+ * eta <= sigma_p^-2 d^-1 / (C log(d/delta)); (iv) C log(d/delta) n sigma_p^-1 d^-3/4 <= sigma_0
+ * <= min(||mu||^-1 d^-5/8, sigma_p^-1 d^-1/2) / (C log(d/delta)); (v) 0 < p < 1/C (NeurIPS adds a
+ * lower bound of order log d / sqrt(m n))."
+ *
+ * No training: `evaluate` audits a regime against the literal clauses with the profile's C and
+ * delta. Verdict `holds` when every clause holds, `breaks` otherwise; the margin is the worst
+ * clause's signed log-ratio of its two sides. The hypotheses ARE the clauses (this is what
+ * `claimcheck assumptions` prints), so no `vacuous` verdict applies here.
+ *
+ * Finding: with C = 1 the sigma_0 window (iv) is empty unless (C log(d/delta))^2 n <= d^(1/4),
+ * i.e. unless d is astronomically large (about 1e21 for n = 50); the in-regime generator therefore
+ * constructs such regimes (nothing is trained), and every practical setting - the paper's own
+ * experiments included - fails (iv), and usually (i), (ii.m), (iii).
+ */
+
+const constants = {
+  C: { default: 1, min: Number.MIN_VALUE, help: 'the constant C of Assumption 3.1 (the paper leaves it unnamed; 1 is the most lenient literal reading)' },
+  delta: { default: 0.05, min: Number.MIN_VALUE, max: 1, help: 'failure probability delta of Assumption 3.1' },
+  cFlip: { default: 1, min: 0, help: "constant of the NeurIPS'25 lower bound p >= cFlip log(d)/sqrt(m n) (0 drops it: the ICLR'25 assumption)" },
+};
+
+function asmConstants(ctx: Pick<ClaimContext, 'constants'>): AsmConstants {
+  return { C: ctx.constants.C, delta: ctx.constants.delta, cFlip: ctx.constants.cFlip };
+}
+
+/** The papers' paper-A settings (fixtures/presets/paper-a-*.json) as regimes. */
+function presetRegimes(): Regime[] {
+  return presetNames()
+    .filter((p) => p.startsWith('paper-a'))
+    .map((p) => ({ ...loadPreset(p).config }) as unknown as Regime);
+}
+
+export const claim: Claim = {
+  id: 'A.asm',
+  title: 'Assumption 3.1 (paper A) as a computable predicate',
+  source: { paper: 'A', result: "Assumption 3.1 (ICLR'25) / Assumption 3.1 (NeurIPS'25)", reference: PAPER_A_REFERENCE },
+  statement:
+    'The conditions under which paper A proves its theorems: high dimension relative to n^2 (low SNR), width and sample size ' +
+    'logarithmic in d, a small step size, a small initialisation in a window, and a flip rate below 1/C.',
+  predicate:
+    'Every clause (i)-(v) holds with the profile constants C and delta; margin = the worst clause log(lhs/rhs) with its sign.',
+  kind: 'regime',
+  constants,
+
+  hypotheses(regime, ctx) {
+    return report(asmClauses(regime, asmConstants(ctx)));
+  },
+
+  regimes(mode, ctx) {
+    if (mode === 'in-regime') return literalAsmRegimes(asmConstants(ctx));
+    // Across and beyond: the papers' own settings, our practical working region, and the
+    // general paper-A robustness draws.
+    const presets = presetRegimes();
+    return fc.oneof(
+      ...(presets.length ? [fc.constantFrom(...presets)] : []),
+      inRegionArbitrary(WORKING_REGION),
+      robustnessArbitrary(WORKING_REGION),
+    );
+  },
+
+  async evaluate(regime, ctx): Promise<Evaluation> {
+    const k = asmConstants(ctx);
+    const clauses = asmClauses(regime, k);
+    const hypotheses = report(clauses);
+    const c = regimeConfig(regime);
+    const margins = clauses.map(clauseLogMargin);
+    const w = sigma0Window(c, k);
+    const dNeeded = minDimensionForSigma0Window(c.n, c.A, c.sigmaP, k);
+    const failed = clauses.filter((x) => !x.holds).map((x) => x.id);
+    return {
+      verdict: hypotheses.holds ? 'holds' : 'breaks',
+      margin: Math.min(...margins),
+      measurements: {
+        clauses: Object.fromEntries(clauses.map((x, i) => [x.id, { holds: x.holds, lhs: x.lhs ?? null, rhs: x.rhs ?? null, logMargin: margins[i] }])),
+        failed,
+        derived: derived(c),
+        sigma0Window: { lo: w.lo, hi: w.hi, feasible: w.lo <= w.hi },
+        // the smallest d for which (iv) is feasible at this n, ||mu||, sigma_p (null: beyond 1e300)
+        dForSigma0Window: Number.isFinite(dNeeded) ? dNeeded : null,
+      },
+      hypotheses,
+      configs: [],
+      note: hypotheses.holds ? 'every clause holds' : `fails ${failed.join(', ')}`,
+    };
+  },
+};
