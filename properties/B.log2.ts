@@ -1,0 +1,112 @@
+import { regimeConfig } from '../src/claims/common';
+import {
+  at, bDerived, bHypotheses, combineReplicates, CT1_SPEC, DELTA_SPEC, divergedVerdict, horizonSteps, maxOf, minOf,
+  PAPER_B_REFERENCE, paperBRegimes, preflight, regionConstants, regionOf, ReplicateOutcome, splitSamples, timeT1, trainReplicates,
+} from '../src/claims/paperB';
+import type { Claim, Evaluation } from '../src/claims/types';
+
+/**
+ * B.log2: Proposition 4.3(b) of paper B, small-loss sample selection at the threshold log 2.
+ *
+ * Paper (as restated in claims.md): "at T1 every clean sample has training loss <= log 2 and every
+ * noisy sample >= log 2, so the threshold log 2 separates them perfectly".
+ *
+ * Predicate, per seed, at T1 = cT1 n m/(eta sigma_p^2 d) (the losses are on the observed labels):
+ *     max_{i in S_t} l(yobs_i f_i) <= log 2   and   min_{i in S_f} l(yobs_i f_i) >= log 2.
+ * (l <= log 2 iff yobs f >= 0: the rule selects exactly the samples the model agrees with.)
+ * Margin: min(log 2 - max clean loss, min noisy loss - log 2). Binomial rule over the seeds
+ * against P >= 1 - delta; a seed with no flipped sample is vacuous and not counted.
+ *
+ * Reported over time (every T1 up to horizonUnits n m/(eta sigma_p^2 d), not only at T1): the
+ * precision |selected and clean| / |selected| and recall |selected and clean| / |clean| of the
+ * rule "select the samples with loss <= log 2", per seed. Precision falls as stage 2 memorizes
+ * the noisy samples (their loss drops below log 2); the step where it first drops is reported.
+ *
+ * Region: as B.stage1 (the log-2 rule at T1 is the classification part of Theorem 4.1), same
+ * constants and the same experiments; horizonUnits = 10 covers the start of stage 2 in most of
+ * the region (noisy samples are memorized after ~5-20 units).
+ */
+
+const constants = {
+  ...regionConstants({
+    nSnr2Lo: 8, nSnr2Hi: 16,
+    tauMin: 0.05, tauMax: 0.15,
+    dOverNMin: 16,
+    etaMax: 10, sigma0Max: 0.05, widthLog: 2, nMin: 60,
+    nMax: 120, mMax: 20, dOverNMax: 40, etaMin: 1, sigma0Min: 0.005, unitMax: 150, nTest: 200,
+  }),
+  cT1: CT1_SPEC,
+  horizonUnits: { default: 10, min: 0, help: 'precision/recall of the log-2 rule are reported up to horizonUnits n m/(eta sigma_p^2 d) steps (not part of the verdict)' },
+  delta: DELTA_SPEC,
+};
+
+const LOG2 = Math.LN2;
+
+export const claim: Claim = {
+  id: 'B.log2',
+  title: 'Small-loss selection: at T1 the threshold log 2 separates clean from noisy samples',
+  source: { paper: 'B', result: 'Proposition 4.3(b)', reference: PAPER_B_REFERENCE },
+  statement:
+    'At T1 every clean training sample has loss <= log 2 and every noisy training sample loss >= log 2, so selecting the samples ' +
+    'with loss <= log 2 recovers the clean set exactly.',
+  predicate:
+    'Per seed at T1 = cT1 n m/(eta sigma_p^2 d): max clean loss <= log 2 <= min noisy loss; binomial rule over the seeds against ' +
+    'P >= 1 - delta. Precision and recall of the log-2 rule are reported every T1 up to horizonUnits time units.',
+  kind: 'regime',
+  constants,
+
+  hypotheses(regime, ctx) {
+    return bHypotheses(regime, regionOf(ctx.constants));
+  },
+
+  regimes(mode, ctx) {
+    return paperBRegimes(mode, regionOf(ctx.constants), {
+      horizonUnits: Math.max(ctx.constants.cT1, ctx.constants.horizonUnits), cT1: ctx.constants.cT1, maxSteps: ctx.settings.maxSteps, tauZeroWeight: 1,
+    });
+  },
+
+  async evaluate(regime, ctx): Promise<Evaluation> {
+    const k = ctx.constants;
+    const base = regimeConfig(regime);
+    const T1 = timeT1(base, k.cT1);
+    const { hypotheses, early } = preflight(regime, ctx, regionOf(k), T1);
+    if (early) return early;
+    // the series runs as far as the budget allows (the verdict only needs T1)
+    const steps = Math.max(T1, Math.min(horizonSteps(base, T1, k.horizonUnits), Math.floor(ctx.settings.maxSteps / T1) * T1));
+
+    const cfg = { ...base, algo: 'gd' as const, steps, evalEvery: T1 };
+    const { runs, trained, configs } = await trainReplicates(cfg, regime, ctx, true);
+    const diverged = divergedVerdict(trained, hypotheses, configs);
+    if (diverged) return diverged;
+
+    const outcomes: ReplicateOutcome[] = runs.map((run) => {
+      if (run.nFlipped === 0) return { seed: run.seed, status: 'vacuous', reason: 'no training label was flipped (S_f empty)' };
+      const meas = at(run.result, T1);
+      if (!meas) return { seed: run.seed, status: 'budget', reason: `no measurement at T1 = ${T1}` };
+      // precision / recall of "select loss <= log 2" over time
+      const series = run.result.trajectory.map((t) => {
+        const s = splitSamples(t, run);
+        const tp = s.cleanLoss.filter((l) => l <= LOG2).length;
+        const fp = s.noisyLoss.filter((l) => l <= LOG2).length;
+        return { step: t.step, selected: tp + fp, precision: tp + fp > 0 ? tp / (tp + fp) : null, recall: tp / Math.max(1, s.cleanLoss.length) };
+      });
+      const s = splitSamples(meas, run);
+      const maxClean = maxOf(s.cleanLoss), minNoisy = minOf(s.noisyLoss);
+      const margin = Math.min(LOG2 - maxClean, minNoisy - LOG2);
+      const atT1 = series.find((p) => p.step === T1)!;
+      const firstImpure = series.find((p) => p.step > T1 && p.precision !== null && p.precision < 1);
+      return {
+        seed: run.seed, status: 'decided', holds: maxClean <= LOG2 && minNoisy >= LOG2, margin,
+        nFlipped: run.nFlipped, maxCleanLoss: maxClean, minNoisyLoss: minNoisy,
+        cleanAboveLog2: s.cleanLoss.filter((l) => l > LOG2).length, noisyBelowLog2: s.noisyLoss.filter((l) => l < LOG2).length,
+        precisionAtT1: atT1.precision, recallAtT1: atT1.recall,
+        precisionFinal: series[series.length - 1].precision, recallFinal: series[series.length - 1].recall,
+        firstStepPrecisionBelow1: firstImpure ? firstImpure.step : null,
+        series,
+      };
+    });
+
+    return combineReplicates(outcomes, 1 - k.delta, ctx, hypotheses, configs, { T1, steps, derived: bDerived(base) },
+      'at T1 max clean loss <= log 2 <= min noisy loss');
+  },
+};

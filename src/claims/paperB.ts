@@ -1,0 +1,594 @@
+import fc from 'fast-check';
+import { makeDataset } from '../data/signalNoise';
+import { binomialCdf, clopperPearson } from '../stats';
+import type { Measurement } from '../training/measure';
+import type { TrainConfig } from '../training/config';
+import type { TrainResult } from '../training/train';
+import { atLeast, atMost, budgetVerdict, divergedVerdict, regimeConfig, replicateSeeds, report, trainVariants, vacuousVerdict } from './common';
+import type { Clause, Constants, ConstantSpec, EvalContext, Evaluation, HypothesisReport, Mode, Regime, Verdict } from './types';
+
+/**
+ * Shared machinery of the paper-B claims (spec/claims.md, "Paper B"): the paper's hypotheses as
+ * clauses with named constants, the stage-1 time T1, the regime <-> training-configuration
+ * mapping, the fast-check arbitraries of paper-B regimes, training of the replicates and the
+ * verdict rule for statements that hold "with high probability".
+ *
+ * Paper B (Han et al., ICML 2025): ReLU (q = 1), isotropic noise xi ~ N(0, sigma_p^2 I), fixed
+ * label flips with rates tau_plus, tau_minus < 1/2, and the regime n SNR^2 = Theta(1). Its exact
+ * conditions on d, m, eta and sigma_0 were not recoverable (spec/model.md); every such condition
+ * below is OUR concrete reading, a named constant with a documented default.
+ *
+ * A regime holds training keys only (n, nTest, d, m, q, A, sigmaP, sigma0, eta, tauPlus, tauMinus,
+ * noise, signalPatch, algo, seed), so `claimcheck train --set k=v ...` replays it. The generators
+ * draw the dimensionless quantities the dynamics depend on and derive the keys from them:
+ *     n SNR^2 = n ||mu||^2 / (sigma_p^2 d)     -> A = sqrt(nSnr2 sigma_p^2 d / n)
+ *     E       = eta sigma_p^2 d                 -> eta = E / (sigma_p^2 d)
+ *     s0      = sigma_0 sigma_p sqrt(d)         -> sigma0
+ * In coefficient space (spec/model.md) a noise coefficient grows by (eta/(n m)) |l'| ||xi_i||^2
+ * ~ E |l'| / (n m) per step and the signal coefficient by ~ E nSnr2 (1 - 2 tau) |l'| / (2 n m):
+ * the time unit of the dynamics is n m / E steps, the unit of paper B's T1 = Theta(n m/(eta sigma_p^2 d)).
+ * Given (n, d, m, E, nSnr2, s0, tau) the dynamics do not depend on sigma_p separately.
+ *
+ * Two quantities decide where the claims hold (see the claim modules for the experiments):
+ *  - n SNR^2 (1 - 2 tau) / 2, the initial growth rate of gamma over that of one noisy sample's rho:
+ *    stage 1 (signal beats the noisy samples' memorization) needs it clearly above 1;
+ *  - H = n ||mu||^4 / (sigma_p^4 d) = (n SNR^2)^2 d / n, the ReLU benign/harmful-overfitting
+ *    quantity of Kou et al. 2023: the test error after memorization is small when H is large.
+ *    Under n SNR^2 = Theta(1) with d >> n, H >> 1: the overfitting is benign.
+ * By experiment (n <= 120), Theorem 4.1 and Proposition 4.3(b) (B.stage1, B.log2) hold for
+ * n SNR^2 >= 8 and d >= 16 n (H >= 1000), while the test-error parts of Theorem 4.2 and
+ * Proposition 4.3(a) (B.stage2, B.early-stop) hold only for H <= ~6-20 (n SNR^2 <= 2.5, d <= 4 n):
+ * no single reading of "n SNR^2 = Theta(1)" serves all paper-B claims, so each claim declares its
+ * own region constants (defaults chosen where it holds; robustness mode maps the rest).
+ */
+
+export const PAPER_B_REFERENCE =
+  'Paper B: Han, Huang, Zhou, Niu, Chen, Yan, Takeda, Suzuki, "On the Role of Label Noise in the Feature Learning Process", ' +
+  'ICML 2025 (arXiv 2505.18909)';
+
+// ---------------------------------------------------------------------------------------------
+// Quantities of a configuration
+// ---------------------------------------------------------------------------------------------
+
+type Knobs = Pick<TrainConfig, 'n' | 'd' | 'm' | 'A' | 'sigmaP' | 'sigma0' | 'eta'>;
+
+export interface BDerived {
+  /** n SNR^2 = n ||mu||^2 / (sigma_p^2 d) */
+  nSnr2: number;
+  /** E = eta sigma_p^2 d (paper B's step-size condition is on this) */
+  etaScaled: number;
+  /** s0 = sigma_0 sigma_p sqrt(d): scale of the initial inner products <w, xi> */
+  s0: number;
+  /** d / n */
+  dOverN: number;
+  /** H = n ||mu||^4 / (sigma_p^4 d): Kou et al.'s benign (large) / harmful (small) quantity */
+  harm: number;
+  /** n m / (eta sigma_p^2 d): the time unit of T1, in steps */
+  unit: number;
+}
+
+export function bDerived(c: Knobs): BDerived {
+  const s2 = c.sigmaP * c.sigmaP;
+  const mu2 = c.A * c.A;
+  return {
+    nSnr2: (c.n * mu2) / (s2 * c.d),
+    etaScaled: c.eta * s2 * c.d,
+    s0: c.sigma0 * c.sigmaP * Math.sqrt(c.d),
+    dOverN: c.d / c.n,
+    harm: (c.n * mu2 * mu2) / (s2 * s2 * c.d),
+    unit: (c.n * c.m) / (c.eta * s2 * c.d),
+  };
+}
+
+/**
+ * T1 = cT1 n m / (eta sigma_p^2 d) in steps (Theorems 4.1-4.4: T1 = Theta(n m/(eta sigma_p^2 d));
+ * cT1 is our constant), rounded up, at least 1.
+ */
+export function timeT1(c: Knobs, cT1: number): number {
+  const t = cT1 * bDerived(c).unit;
+  return Number.isFinite(t) ? Math.max(1, Math.ceil(t - 1e-9)) : Number.POSITIVE_INFINITY;
+}
+
+/** A horizon of `units` time units rounded up to a whole number of T1 intervals (measurements every T1). */
+export function horizonSteps(c: Knobs, T1: number, units: number): number {
+  const raw = units * bDerived(c).unit;
+  return Number.isFinite(raw) ? Math.max(T1, Math.ceil(raw / T1 - 1e-9) * T1) : Number.POSITIVE_INFINITY;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hypotheses (clauses) with named constants
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The region of a paper-B claim. Hypothesis constants (clauses): nSnr2Lo/Hi, tauMin/Max,
+ * dOverNMin, etaMax, sigma0Max, widthLog, nMin, and for some claims harmMax. Generator-box
+ * constants (budget, not hypotheses): nMax, mMax, dOverNMax, etaMin, sigma0Min, unitMax, nTest.
+ */
+export interface BRegion {
+  nSnr2Lo: number;
+  nSnr2Hi: number;
+  /** flip rates in [tauMin, tauMax]; absent for the noiseless claim (tau = 0) */
+  tauMin?: number;
+  tauMax?: number;
+  dOverNMin: number;
+  /** n ||mu||^4 / (sigma_p^4 d) <= harmMax (harmful-overfitting side), only where a claim needs it */
+  harmMax?: number;
+  etaMax: number;
+  sigma0Max: number;
+  widthLog: number;
+  nMin: number;
+  nMax: number;
+  mMax: number;
+  dOverNMax: number;
+  etaMin: number;
+  sigma0Min: number;
+  unitMax: number;
+  nTest: number;
+}
+
+const REGION_SPECS: Record<keyof BRegion, Omit<ConstantSpec, 'default'>> = {
+  nSnr2Lo: { min: 0, help: 'hypothesis n SNR^2 >= nSnr2Lo: lower constant of "n SNR^2 = Theta(1)" (our choice)' },
+  nSnr2Hi: { min: 0, help: 'hypothesis n SNR^2 <= nSnr2Hi: upper constant of "n SNR^2 = Theta(1)" (our choice)' },
+  tauMin: { min: 0, max: 0.5, help: 'hypothesis tau_plus, tau_minus >= tauMin: label noise is on at a constant rate (our reading of tau = Theta(1))' },
+  tauMax: { min: 0, max: 0.5, help: 'hypothesis tau_plus, tau_minus <= tauMax < 1/2 (paper: tau < 1/2; our constant keeps it away from 1/2)' },
+  dOverNMin: { min: 0, help: 'hypothesis d >= dOverNMin n (over-parameterisation; paper B\'s exact d condition was not recoverable, our choice)' },
+  harmMax: { min: 0, help: 'hypothesis n ||mu||^4 / (sigma_p^4 d) <= harmMax: the harmful side of the ReLU overfitting boundary (Kou et al.); NOT a stated paper-B condition, found necessary (see the claim)' },
+  etaMax: { min: 0, help: 'hypothesis eta sigma_p^2 d <= etaMax (paper: eta = O~(1/(sigma_p^2 d)); the constant is ours)' },
+  sigma0Max: { min: 0, help: 'hypothesis sigma_0 sigma_p sqrt(d) <= sigma0Max (small initialisation; our constant)' },
+  widthLog: { min: 0, help: 'hypothesis m >= widthLog ln(n) (paper: m = Omega(log(n/delta)); our constant)' },
+  nMin: { min: 1, integer: true, help: 'hypothesis n >= nMin (paper: n = Omega(polylog); our constant)' },
+  nMax: { min: 1, integer: true, help: 'generator box: most training samples drawn (budget, not a hypothesis)' },
+  mMax: { min: 1, integer: true, help: 'generator box: widest network drawn (budget, not a hypothesis)' },
+  dOverNMax: { min: 0, help: 'generator box: largest d/n drawn (budget, not a hypothesis)' },
+  etaMin: { min: 0, help: 'generator box: smallest eta sigma_p^2 d drawn (budget, not a hypothesis)' },
+  sigma0Min: { min: 0, help: 'generator box: smallest sigma_0 sigma_p sqrt(d) drawn (not a hypothesis)' },
+  unitMax: { min: 1, help: 'generator box: largest time unit n m/(eta sigma_p^2 d) drawn, in steps (budget: bounds the steps of one run)' },
+  nTest: { min: 1, integer: true, help: 'clean test samples per run' },
+};
+
+const REGION_KEYS = Object.keys(REGION_SPECS) as (keyof BRegion)[];
+
+/** ConstantSpecs of a region with the given defaults (keys absent from `defaults` are not declared). */
+export function regionConstants(defaults: BRegion): Record<string, ConstantSpec> {
+  const out: Record<string, ConstantSpec> = {};
+  for (const k of REGION_KEYS) {
+    const v = defaults[k];
+    if (v !== undefined) out[k] = { default: v, ...REGION_SPECS[k] };
+  }
+  return out;
+}
+
+/** The region of a claim from its resolved constants (optional keys only when declared). */
+export function regionOf(constants: Constants): BRegion {
+  const r: Partial<BRegion> = {};
+  for (const k of REGION_KEYS) if (k in constants) (r as Record<string, number>)[k] = constants[k];
+  return r as BRegion;
+}
+
+/**
+ * Paper B's hypotheses for a regime, clause by clause (ids "B.hyp(...)"). With `tauMin`/`tauMax`
+ * in the region the flips must lie in [tauMin, tauMax]; without them (noiseless claim) tau = 0.
+ */
+export function bClauses(regime: Regime, r: BRegion): Clause[] {
+  const c = regimeConfig(regime);
+  const q = bDerived(c);
+  const clauses: Clause[] = [
+    { id: 'B.hyp(q)', text: 'q = 1 (ReLU, paper B)', holds: c.q === 1, lhs: c.q, rhs: 1 },
+    { id: 'B.hyp(xi)', text: 'isotropic noise xi ~ N(0, sigma_p^2 I) (paper B)', holds: c.noise === 'isotropic' },
+  ];
+  if (r.tauMin !== undefined && r.tauMax !== undefined) {
+    const lo = Math.min(c.tauPlus, c.tauMinus), hi = Math.max(c.tauPlus, c.tauMinus);
+    clauses.push(atLeast('B.hyp(tau.lo)', 'min(tau_plus, tau_minus) >= tauMin', lo, r.tauMin));
+    clauses.push(atMost('B.hyp(tau)', 'max(tau_plus, tau_minus) <= tauMax (< 1/2)', hi, r.tauMax));
+  } else {
+    clauses.push({ id: 'B.hyp(tau=0)', text: 'no label noise: tau_plus = tau_minus = 0 (Theorem 4.4)', holds: c.tauPlus === 0 && c.tauMinus === 0, lhs: Math.max(c.tauPlus, c.tauMinus), rhs: 0 });
+  }
+  clauses.push(
+    atLeast('B.hyp(snr.lo)', 'n SNR^2 >= nSnr2Lo  (n SNR^2 = Theta(1))', q.nSnr2, r.nSnr2Lo),
+    atMost('B.hyp(snr.hi)', 'n SNR^2 <= nSnr2Hi  (n SNR^2 = Theta(1))', q.nSnr2, r.nSnr2Hi),
+    atLeast('B.hyp(d)', 'd >= dOverNMin n  (over-parameterisation)', c.d, r.dOverNMin * c.n),
+  );
+  if (r.harmMax !== undefined) clauses.push(atMost('B.hyp(harm)', 'n ||mu||^4 / (sigma_p^4 d) <= harmMax  (harmful side of the ReLU boundary)', q.harm, r.harmMax));
+  clauses.push(
+    atMost('B.hyp(eta)', 'eta sigma_p^2 d <= etaMax', q.etaScaled, r.etaMax),
+    atMost('B.hyp(sigma0)', 'sigma_0 sigma_p sqrt(d) <= sigma0Max', q.s0, r.sigma0Max),
+    atLeast('B.hyp(m)', 'm >= widthLog ln(n)', c.m, r.widthLog * Math.log(c.n)),
+    atLeast('B.hyp(n)', 'n >= nMin', c.n, r.nMin),
+  );
+  return clauses;
+}
+
+export function bHypotheses(regime: Regime, r: BRegion): HypothesisReport {
+  return report(bClauses(regime, r));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regimes and their arbitraries
+// ---------------------------------------------------------------------------------------------
+
+/** 4 significant digits (readable regimes; generators keep a margin inside every bound). */
+export function sig4(x: number): number {
+  return Number(x.toPrecision(4));
+}
+
+export interface BRegimeParams {
+  n: number;
+  d: number;
+  m: number;
+  nSnr2: number;
+  /** eta sigma_p^2 d */
+  E: number;
+  s0: number;
+  tauPlus: number;
+  tauMinus: number;
+  sigmaP: number;
+  nTest: number;
+  seed: number;
+  q?: number;
+  noise?: 'isotropic' | 'projected';
+  signalPatch?: 'first' | 'random';
+}
+
+/** Training keys of a regime from its dimensionless description (A, eta, sigma0 derived, 4 digits). */
+export function regimeFrom(x: BRegimeParams): Regime {
+  const { n, d, m, sigmaP } = x;
+  return {
+    n, nTest: x.nTest, d, m, q: x.q ?? 1,
+    A: sig4(Math.sqrt((x.nSnr2 * sigmaP * sigmaP * d) / n)),
+    sigmaP: sig4(sigmaP),
+    sigma0: sig4(x.s0 / (sigmaP * Math.sqrt(d))),
+    eta: sig4(x.E / (sigmaP * sigmaP * d)),
+    tauPlus: x.tauPlus,
+    tauMinus: x.tauMinus,
+    noise: x.noise ?? 'isotropic',
+    signalPatch: x.signalPatch ?? 'first',
+    algo: 'gd',
+    seed: x.seed,
+  };
+}
+
+const GRID = 1 << 30;
+
+/**
+ * A number uniform on [0, 1] (a grid of 2^-30). fc.double is not used for continuous knobs: it
+ * draws uniformly over the representable doubles, so a range around 0 concentrates at 0 (and
+ * exp of it at 1), and by default it is biased towards the bounds.
+ */
+export function unitInterval(): fc.Arbitrary<number> {
+  return fc.noBias(fc.integer({ min: 0, max: GRID })).map((k) => k / GRID);
+}
+
+/** A number uniform on [lo, hi]. */
+export function uniform(lo: number, hi: number): fc.Arbitrary<number> {
+  if (!(hi >= lo)) throw new RangeError(`uniform needs lo <= hi (got ${lo}, ${hi})`);
+  return unitInterval().map((u) => Math.min(hi, Math.max(lo, lo + u * (hi - lo))));
+}
+
+/** A number uniform in log scale on [lo, hi]. */
+export function logUniform(lo: number, hi: number): fc.Arbitrary<number> {
+  if (!(lo > 0 && hi >= lo)) throw new RangeError(`logUniform needs 0 < lo <= hi (got ${lo}, ${hi})`);
+  if (lo === hi) return fc.constant(lo);
+  return unitInterval().map((u) => Math.min(hi, Math.max(lo, Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo))))));
+}
+
+/** A flip rate on a grid of 0.001 inside [lo, hi]. */
+export function flipRate(lo: number, hi: number): fc.Arbitrary<number> {
+  const a = Math.ceil(lo * 1000 - 1e-9), b = Math.floor(hi * 1000 + 1e-9);
+  if (b < a) throw new RangeError(`empty flip-rate range [${lo}, ${hi}]`);
+  return fc.noBias(fc.integer({ min: a, max: b })).map((k) => k / 1000);
+}
+
+/** An integer uniform on [lo, hi] (no bias towards the bounds). */
+export function uniformInt(lo: number, hi: number): fc.Arbitrary<number> {
+  return fc.noBias(fc.integer({ min: lo, max: Math.max(lo, hi) }));
+}
+
+const IN = 0.02; // relative margin kept inside every drawn bound (4-digit rounding of derived keys)
+
+/**
+ * Regimes generated inside a region (every clause of bClauses holds by construction, nothing is
+ * filtered): n, then m >= widthLog ln n, n SNR^2, d in [dOverNMin n, min(dOverNMax, harmMax/nSnr2^2) n],
+ * E = eta sigma_p^2 d in [max(etaMin, n m/unitMax), etaMax], s0, the flip rates (independently,
+ * so asymmetric), sigma_p in [0.5, 2] (a pure rescaling given the rest).
+ */
+export function inRegionArbitrary(r: BRegion): fc.Arbitrary<Regime> {
+  const lo = (v: number) => v * (1 + IN), hi = (v: number) => v * (1 - IN);
+  const noisy = r.tauMin !== undefined && r.tauMax !== undefined;
+  // n SNR^2 cannot exceed what harmMax allows at the smallest d/n
+  const snrHi = r.harmMax !== undefined ? Math.min(r.nSnr2Hi, Math.sqrt(r.harmMax / r.dOverNMin)) : r.nSnr2Hi;
+  return fc
+    .record({
+      n: uniformInt(r.nMin, r.nMax),
+      nSnr2: logUniform(lo(r.nSnr2Lo), Math.max(lo(r.nSnr2Lo), hi(snrHi))),
+      mU: unitInterval(),
+      dU: unitInterval(),
+      eU: unitInterval(),
+      s0: logUniform(Math.min(lo(r.sigma0Min), hi(r.sigma0Max)), hi(r.sigma0Max)),
+      tauPlus: noisy ? flipRate(lo(r.tauMin!), hi(r.tauMax!)) : fc.constant(0),
+      tauMinus: noisy ? flipRate(lo(r.tauMin!), hi(r.tauMax!)) : fc.constant(0),
+      sigmaP: logUniform(0.5, 2),
+      seed: uniformInt(1, 1_000_000),
+    })
+    .map(({ n, nSnr2, mU, dU, eU, s0, tauPlus, tauMinus, sigmaP, seed }) => {
+      const mLo = Math.max(1, Math.ceil(r.widthLog * Math.log(n) + 1e-9));
+      const m = mLo + Math.floor(mU * (Math.max(mLo, r.mMax) - mLo + 1 - 1e-9));
+      const dnHi = r.harmMax !== undefined ? Math.min(r.dOverNMax, hi(r.harmMax / (nSnr2 * nSnr2))) : r.dOverNMax;
+      const dLo = Math.ceil(lo(r.dOverNMin) * n), dHi = Math.max(dLo, Math.floor(dnHi * n));
+      const d = dLo + Math.floor(dU * (dHi - dLo + 1 - 1e-9));
+      const eLo = Math.max(r.etaMin, (n * m) / r.unitMax), eHi = hi(r.etaMax);
+      const E = eLo >= eHi ? eHi : Math.exp(Math.log(eLo) + eU * (Math.log(eHi) - Math.log(eLo)));
+      return regimeFrom({ n, d, m, nSnr2, E, s0, tauPlus, tauMinus, sigmaP, nTest: r.nTest, seed });
+    });
+}
+
+export interface RobustnessOptions {
+  /** the claim's longest time point in units of n m/(eta sigma_p^2 d) (cT1 for stage 1, the convergence cap for stage 2) */
+  horizonUnits: number;
+  /** the claim's T1 constant: the slow branch puts T1 itself beyond the step budget */
+  cT1: number;
+  /** the profile's step budget (settings.maxSteps) */
+  maxSteps: number;
+  /** steps one run may take in the main branch (keeps an evaluation within a few seconds) */
+  stepCap?: number;
+  /** integer weight of the tau = 0 branch (the other flip-rate branches weigh 14 in all; default 2) */
+  tauZeroWeight?: number;
+}
+
+/**
+ * Regimes across and beyond a claim's region: n SNR^2 from 1/8 of the region's lower constant to
+ * 4 times its upper one, d/n from min(1, dOverNMin/4) to twice the region's largest (d <= 5000),
+ * small widths (m = 1..5 half of the time), step sizes over decades (the time unit
+ * n m/(eta sigma_p^2 d) log-uniform from 1 step to what the step cap allows, and one draw in
+ * twenty with eta so small that T1 itself is beyond the step budget), initialisation over three decades (s0 0.002..2), other q (2, 3),
+ * the projected noise variant, noise levels sigma_p 0.2..5, and flip rates: none, the region's,
+ * small, moderate, near 1/2, and asymmetric.
+ */
+export function robustnessArbitrary(r: BRegion, o: RobustnessOptions): fc.Arbitrary<Regime> {
+  const stepCap = o.stepCap ?? 3000;
+  const unitHi = Math.max(2, stepCap / o.horizonUnits);
+  const slowLo = (1.05 * o.maxSteps) / o.cT1; // T1 > maxSteps: `budget` without training
+  const sym = (lo: number, hi: number) => flipRate(lo, hi).map((t) => [t, t] as [number, number]);
+  const taus = fc.oneof(
+    { arbitrary: fc.constant([0, 0] as [number, number]), weight: o.tauZeroWeight ?? 2 },
+    { arbitrary: fc.tuple(flipRate(r.tauMin ?? 0.02, r.tauMax ?? 0.2), flipRate(r.tauMin ?? 0.02, r.tauMax ?? 0.2)), weight: 4 },
+    { arbitrary: sym(0.02, 0.2), weight: 2 },
+    { arbitrary: sym(0.2, 0.4), weight: 2 },
+    { arbitrary: sym(0.4, 0.49), weight: 2 },
+    { arbitrary: fc.tuple(flipRate(0, 0.49), flipRate(0, 0.49)), weight: 4 },
+  );
+  return fc
+    .record({
+      n: uniformInt(20, 100),
+      m: fc.oneof(uniformInt(1, 5), uniformInt(6, 20)),
+      nSnr2: logUniform(r.nSnr2Lo / 8, r.nSnr2Hi * 4),
+      dOverN: logUniform(Math.min(1, r.dOverNMin / 4), Math.max(2, 2 * r.dOverNMax)),
+      unit: fc.oneof({ arbitrary: logUniform(1, unitHi), weight: 19 }, { arbitrary: logUniform(slowLo, 100 * slowLo), weight: 1 }),
+      s0: logUniform(0.002, 2),
+      taus,
+      q: fc.oneof({ arbitrary: fc.constant(1), weight: 3 }, { arbitrary: fc.constantFrom(2, 3), weight: 1 }),
+      noise: fc.oneof({ arbitrary: fc.constant('isotropic' as const), weight: 4 }, { arbitrary: fc.constant('projected' as const), weight: 1 }),
+      sigmaP: logUniform(0.2, 5),
+      seed: uniformInt(1, 1_000_000),
+    })
+    .map((x) => {
+      const d = Math.min(5000, Math.max(2, Math.round(x.dOverN * x.n)));
+      return regimeFrom({
+        n: x.n, d, m: x.m, nSnr2: x.nSnr2, E: (x.n * x.m) / x.unit, s0: x.s0,
+        tauPlus: x.taus[0], tauMinus: x.taus[1], sigmaP: x.sigmaP, nTest: r.nTest, seed: x.seed, q: x.q, noise: x.noise,
+      });
+    });
+}
+
+/** The paper-B regimes of a mode: inside the claim's region, or across and beyond it. */
+export function paperBRegimes(mode: Mode, r: BRegion, o: RobustnessOptions): fc.Arbitrary<Regime> {
+  return mode === 'in-regime' ? inRegionArbitrary(r) : robustnessArbitrary(r, o);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training the replicates
+// ---------------------------------------------------------------------------------------------
+
+/** One replicate: the GD run of one seed and the labels of its training set. */
+export interface BRun {
+  seed: number;
+  result: TrainResult;
+  /** 1 for the flipped samples S_f */
+  flipped: Uint8Array;
+  /** observed training labels (after the flips) */
+  yObs: Float64Array;
+  nFlipped: number;
+}
+
+/**
+ * Train GD on every replicate seed (common.trainVariants) with `steps` steps, measuring every
+ * `evalEvery` steps (and per sample when asked), and recover each seed's flipped set (the training
+ * set and its flips do not depend on nTest, so they are redrawn with nTest = 1, cheaply).
+ */
+export async function trainReplicates(
+  base: TrainConfig,
+  regime: Regime,
+  ctx: Pick<EvalContext, 'engine' | 'settings'>,
+  perSample: boolean,
+): Promise<{ runs: BRun[]; trained: Awaited<ReturnType<typeof trainVariants>>; configs: Partial<TrainConfig>[] }> {
+  const seeds = replicateSeeds(regime, ctx.settings.replicates);
+  const trained = await trainVariants(base, { gd: { algo: 'gd' } }, seeds, ctx, perSample);
+  const runs = trained.map(({ seed, runs: r }) => {
+    const data = makeDataset({ ...base, seed, nTest: 1 });
+    const nFlipped = data.flipped.reduce((a, b) => a + b, 0);
+    return { seed, result: r.gd, flipped: data.flipped, yObs: data.yObs, nFlipped };
+  });
+  return { runs, trained, configs: trained.map((t) => t.runs.gd.config) };
+}
+
+/** yobs_i f_i from the per-sample training loss l = log(1 + exp(-yobs f)). */
+export function observedMargin(loss: number): number {
+  if (loss > 30) return -loss; // l ~ -z for very negative z
+  return -Math.log(Math.expm1(loss)); // +Infinity when l underflows to 0
+}
+
+export interface SampleSplit {
+  /** y_i f_i over all samples (true-label margin) */
+  trueMargins: number[];
+  /** yobs f over the clean samples S_t */
+  cleanObs: number[];
+  /** yobs f over the noisy samples S_f */
+  noisyObs: number[];
+  cleanLoss: number[];
+  noisyLoss: number[];
+  /** max_r rho_{yobs_i, r, i} of the noisy samples */
+  noisyRhoObs: number[];
+}
+
+/** Per-sample quantities of a measurement split into clean S_t and noisy S_f (needs perSample). */
+export function splitSamples(meas: Measurement, run: BRun): SampleSplit {
+  const ps = meas.perSample;
+  if (!ps) throw new Error('splitSamples: the run was not measured per sample');
+  const out: SampleSplit = { trueMargins: [], cleanObs: [], noisyObs: [], cleanLoss: [], noisyLoss: [], noisyRhoObs: [] };
+  ps.loss.forEach((l, i) => {
+    const z = observedMargin(l);
+    if (run.flipped[i]) {
+      out.noisyObs.push(z);
+      out.noisyLoss.push(l);
+      out.noisyRhoObs.push(ps.maxRhoObs[i]);
+      out.trueMargins.push(-z);
+    } else {
+      out.cleanObs.push(z);
+      out.cleanLoss.push(l);
+      out.trueMargins.push(z);
+    }
+  });
+  return out;
+}
+
+export function minOf(xs: readonly number[]): number {
+  let v = Number.POSITIVE_INFINITY;
+  for (const x of xs) if (x < v) v = x;
+  return v;
+}
+export function maxOf(xs: readonly number[]): number {
+  let v = Number.NEGATIVE_INFINITY;
+  for (const x of xs) if (x > v) v = x;
+  return v;
+}
+
+/** The measurement at exactly `step` (null when the trajectory has none, e.g. a run stopped early). */
+export function at(result: TrainResult, step: number): Measurement | null {
+  return result.trajectory.find((t) => t.step === step) ?? null;
+}
+
+/** Number of test errors behind a measured test error rate. */
+export function testErrors(meas: Measurement, nTest: number): number {
+  return Math.round(meas.testError * nTest);
+}
+
+/**
+ * One-sided (1 - alpha) Clopper-Pearson limits of a population error rate measured as k errors in
+ * nTest clean test samples. An upper bound b on a test error is judged broken only when
+ * significantly violated (lowerLimit > b), a lower bound only when upperLimit < b; the margins
+ * b - lowerLimit and upperLimit - b are > 0 exactly on the holding side.
+ */
+export function lowerLimit(k: number, nTest: number, alpha: number): number {
+  return clopperPearson(k, nTest, 1 - 2 * alpha).lo;
+}
+export function upperLimit(k: number, nTest: number, alpha: number): number {
+  return clopperPearson(k, nTest, 1 - 2 * alpha).hi;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verdict over replicates
+// ---------------------------------------------------------------------------------------------
+
+/** The outcome of one replicate: decided (holds or not, with a signed margin), vacuous or out of budget. */
+export type ReplicateOutcome =
+  | { seed: number; status: 'decided'; holds: boolean; margin: number; [k: string]: unknown }
+  | { seed: number; status: 'vacuous' | 'budget'; reason: string; [k: string]: unknown };
+
+/** How many of `trials` replicates a statement holding with probability >= pClaim leads us to expect (>= 1). */
+export function successesNeeded(trials: number, pClaim: number): number {
+  return Math.max(1, Math.min(trials, Math.ceil(trials * pClaim - 1e-9)));
+}
+
+/**
+ * Verdict of a statement that holds "with probability >= pClaim" from `successes` of `trials`
+ * replicates: `breaks` when an exact one-sided binomial test rejects P(holds) >= pClaim at level
+ * alpha, `holds` with at least successesNeeded successes, `inconclusive` in between. With 3
+ * replicates and pClaim = 0.9: 3/3 holds, 2/3 inconclusive, 0-1/3 breaks.
+ */
+export function replicateVerdict(successes: number, trials: number, pClaim: number, alpha: number): { verdict: Verdict; pValue: number } {
+  const pValue = binomialCdf(successes, trials, pClaim);
+  if (pValue < alpha) return { verdict: 'breaks', pValue };
+  if (successes >= successesNeeded(trials, pClaim)) return { verdict: 'holds', pValue };
+  return { verdict: 'inconclusive', pValue };
+}
+
+/** The regime margin: the successesNeeded-th largest replicate margin (> 0 exactly when enough replicates hold). */
+export function replicateMargin(margins: number[], pClaim: number): number | null {
+  if (margins.length === 0) return null;
+  const sorted = [...margins].sort((a, b) => b - a);
+  return sorted[successesNeeded(margins.length, pClaim) - 1];
+}
+
+/**
+ * Combine replicate outcomes into the regime's evaluation: `vacuous` when no replicate is
+ * decidable because of the data (e.g. no sample was flipped), `budget` when a replicate did not
+ * reach the claim's time point (convergence) within the steps, otherwise the binomial rule.
+ */
+export function combineReplicates(
+  outcomes: ReplicateOutcome[],
+  pClaim: number,
+  ctx: Pick<EvalContext, 'settings'>,
+  hypotheses: HypothesisReport,
+  configs: Partial<TrainConfig>[],
+  measurements: Record<string, unknown>,
+  what: string,
+): Evaluation {
+  const budget = outcomes.filter((o) => o.status === 'budget');
+  const decided = outcomes.filter((o): o is Extract<ReplicateOutcome, { status: 'decided' }> => o.status === 'decided');
+  const all = { ...measurements, replicates: outcomes };
+  if (budget.length > 0) {
+    return { verdict: 'budget', margin: null, measurements: all, hypotheses, configs, note: `${budget.length} replicate(s): ${String(budget[0].reason)}` };
+  }
+  if (decided.length === 0) {
+    const reason = outcomes.length > 0 && outcomes[0].status === 'vacuous' ? String(outcomes[0].reason) : 'no replicate';
+    return { verdict: 'vacuous', margin: null, measurements: all, hypotheses, configs, note: `no decidable replicate: ${reason}` };
+  }
+  const successes = decided.filter((o) => o.holds).length;
+  const { verdict, pValue } = replicateVerdict(successes, decided.length, pClaim, ctx.settings.alpha);
+  return {
+    verdict,
+    margin: replicateMargin(decided.map((o) => o.margin), pClaim),
+    measurements: { ...all, successes, trials: decided.length, pClaim, pValue },
+    hypotheses,
+    configs,
+    note: `${successes}/${decided.length} replicates: ${what}`,
+  };
+}
+
+/** The verdicts every paper-B claim checks before training: vacuous (in-regime), budget. */
+export function preflight(
+  regime: Regime,
+  ctx: EvalContext,
+  r: BRegion,
+  stepsNeeded: number,
+): { hypotheses: HypothesisReport; early: Evaluation | null } {
+  const hypotheses = bHypotheses(regime, r);
+  const early = vacuousVerdict(hypotheses, ctx) ?? budgetVerdict(stepsNeeded, ctx, hypotheses);
+  return { hypotheses, early };
+}
+
+export { divergedVerdict };
+
+/** The statement "with probability >= 1 - delta": a declared constant of every paper-B claim. */
+export const DELTA_SPEC: ConstantSpec = {
+  default: 0.1,
+  min: Number.MIN_VALUE,
+  max: 1,
+  help: 'failure probability delta of the "with probability >= 1 - delta" statement (replicate rule: binomial test against 1 - delta)',
+};
+
+/** The stage-1 time constant: T1 = cT1 n m/(eta sigma_p^2 d). */
+export const CT1_SPEC: ConstantSpec = {
+  default: 0.3,
+  min: Number.MIN_VALUE,
+  help: 'T1 = cT1 n m / (eta sigma_p^2 d): the Theta constant of paper B\'s stage-1 time (our choice, by experiment)',
+};
