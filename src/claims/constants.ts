@@ -29,8 +29,8 @@ export const SETTINGS_SPEC: Record<keyof EngineSettings, ConstantSpec> = {
   alpha: { default: 0.05, min: 0, max: 1, help: 'significance level of every test' },
   replicates: { default: 3, min: 1, integer: true, help: 'seeds per regime for probabilistic claims' },
   maxSteps: { default: 20000, min: 1, integer: true, help: 'step budget of one training run' },
-  shrinkBudget: { default: 24, min: 0, integer: true, help: 'evaluations spent shrinking one counterexample' },
-  maxCounterexamples: { default: 2, min: 0, integer: true, help: 'breaking regimes shrunk per claim and mode' },
+  shrinkBudget: { default: 10, min: 0, integer: true, help: 'evaluations spent shrinking one counterexample' },
+  maxCounterexamples: { default: 1, min: 0, integer: true, help: 'breaking regimes shrunk per claim and mode' },
 };
 
 function checkValue(where: string, spec: ConstantSpec, v: unknown): number {

@@ -1,4 +1,8 @@
-import { powerLawFit, PowerLawFit } from '../stats';
+import type { Dataset, Samples } from '../data/signalNoise';
+import { powerLawFit, PowerLawFit, studentTInv } from '../stats';
+import type { EngineChoice, TrainConfig } from '../training/config';
+import { resolveConfig } from '../training/config';
+import { train, TrainResult } from '../training/train';
 import type { Verdict } from './types';
 
 /**
@@ -100,13 +104,92 @@ export interface ExponentCheck {
  * lies entirely outside the band (whatever its width: an excluded prediction is excluded);
  * inconclusive: the CI meets the band but is wider than maxCiWidth.
  */
-export function checkExponent(fit: Pick<PowerLawFit, 'slope' | 'slopeCi'>, predicted: number, tolerance: number, maxCiWidth: number): ExponentCheck {
+export function checkExponent(fit: { slope: number; slopeCi: readonly [number, number] | [number, number] }, predicted: number, tolerance: number, maxCiWidth: number): ExponentCheck {
   const [lo, hi] = fit.slopeCi;
   const inside = Math.min(predicted - lo, hi - predicted);
   const margin = inside + tolerance;
   const ciWidth = hi - lo;
   const verdict = margin < 0 ? 'breaks' : ciWidth > maxCiWidth ? 'inconclusive' : 'holds';
   return { verdict, margin, predicted, slope: fit.slope, slopeCi: [lo, hi], ciWidth, strict: inside >= 0, tolerance, maxCiWidth };
+}
+
+export interface BlockedFit {
+  /** the common exponent b of log y = a_g + b log x (one intercept a_g per block) */
+  slope: number;
+  slopeCi: [number, number];
+  /** a_g per block (null for a block without usable points) */
+  intercepts: (number | null)[];
+  /** within-block R^2 */
+  r2: number;
+  /** usable points, blocks with usable points, residual degrees of freedom */
+  n: number;
+  blocks: number;
+  df: number;
+  residualSe: number;
+  /** pairs with a non-positive or non-finite coordinate */
+  dropped: number;
+}
+
+/**
+ * Power-law fit with one intercept per block: log y = a_g + b log x by least squares (the
+ * fixed-effects / analysis-of-covariance slope, R: lm(log(y) ~ log(x) + factor(g))), with a t
+ * interval on n - blocks - 1 degrees of freedom. Blocks are replicate seeds of a sweep whose
+ * points share data within a seed (common random numbers): the seeds may differ in level, and
+ * the exponent is estimated within each. With one block this is powerLawFit exactly. Returns null
+ * when there are fewer than blocks + 2 usable points, or no spread in x within the blocks.
+ */
+export function blockedPowerLawFit(groups: readonly { x: readonly number[]; y: readonly number[] }[], confidence: number): BlockedFit | null {
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be in (0, 1), got ${confidence}`);
+  let dropped = 0;
+  const used = groups.map((g) => {
+    if (g.x.length !== g.y.length) throw new RangeError(`blockedPowerLawFit: x and y differ in length (${g.x.length} vs ${g.y.length})`);
+    const lx: number[] = [], ly: number[] = [];
+    g.x.forEach((xi, i) => {
+      const yi = g.y[i];
+      if (xi > 0 && yi > 0 && Number.isFinite(xi) && Number.isFinite(yi)) {
+        lx.push(Math.log(xi));
+        ly.push(Math.log(yi));
+      } else dropped++;
+    });
+    return { lx, ly };
+  });
+  const live = used.filter((g) => g.lx.length > 0);
+  const n = live.reduce((s, g) => s + g.lx.length, 0);
+  const df = n - live.length - 1;
+  if (live.length === 0 || df < 1) return null;
+  let sxx = 0, sxy = 0, syy = 0;
+  const means = used.map((g) => {
+    if (g.lx.length === 0) return null;
+    const mx = g.lx.reduce((a, b) => a + b, 0) / g.lx.length;
+    const my = g.ly.reduce((a, b) => a + b, 0) / g.ly.length;
+    g.lx.forEach((v, i) => {
+      sxx += (v - mx) ** 2;
+      sxy += (v - mx) * (g.ly[i] - my);
+      syy += (g.ly[i] - my) ** 2;
+    });
+    return { mx, my };
+  });
+  if (!(sxx > 0)) return null;
+  const slope = sxy / sxx;
+  let sse = 0;
+  used.forEach((g, k) => {
+    const m = means[k];
+    if (!m) return;
+    g.lx.forEach((v, i) => (sse += (g.ly[i] - m.my - slope * (v - m.mx)) ** 2));
+  });
+  const residualSe = Math.sqrt(sse / df);
+  const half = studentTInv(1 - (1 - confidence) / 2, df) * (residualSe / Math.sqrt(sxx));
+  return {
+    slope,
+    slopeCi: [slope - half, slope + half],
+    intercepts: means.map((m) => (m ? m.my - slope * m.mx : null)),
+    r2: syy === 0 ? 1 : Math.max(0, 1 - sse / syy),
+    n,
+    blocks: live.length,
+    df,
+    residualSe,
+    dropped,
+  };
 }
 
 /** powerLawFit that returns null instead of throwing when fewer than 3 usable points remain. */
@@ -116,4 +199,163 @@ export function tryPowerLawFit(x: readonly number[], y: readonly number[], confi
   } catch {
     return null;
   }
+}
+
+export interface Probe {
+  x: number;
+  y: number;
+}
+
+export interface BoundarySearch {
+  /** the interpolated crossing, null when no bracket was found within the search */
+  x: number | null;
+  /** the final bracket [on the `from` side, on the far side] (null when not bracketed) */
+  bracket: [Probe, Probe] | null;
+  /** why there is no crossing: the curve stayed on one side over the whole search */
+  failure: null | 'stays-above' | 'stays-below';
+  /** every evaluated point, in evaluation order */
+  probes: Probe[];
+}
+
+/**
+ * Locate where a monotone-in-expectation curve y(x) (x > 0) crosses `threshold`, with y above
+ * the threshold at small x and at or below it at large x (a test error falling as the SNR grows).
+ * Starting at `start`, walk geometrically by `ratio` (up while y > threshold, down while
+ * y <= threshold) for at most `maxExpand` steps until the crossing is bracketed, bisect the
+ * bracket `bisections` times in log(x), and interpolate linearly in log(x) between the final
+ * bracket's two points. `evaluate` is called once per probe.
+ */
+export async function locateCrossing(
+  evaluate: (x: number) => Promise<number>,
+  start: number,
+  threshold: number,
+  opts: { ratio: number; maxExpand: number; bisections: number },
+): Promise<BoundarySearch> {
+  if (!(start > 0) || !(opts.ratio > 1)) throw new RangeError(`locateCrossing needs start > 0 and ratio > 1 (got ${start}, ${opts.ratio})`);
+  const probes: Probe[] = [];
+  const at = async (x: number): Promise<Probe> => {
+    const p = { x, y: await evaluate(x) };
+    probes.push(p);
+    return p;
+  };
+  const above = (p: Probe) => p.y > threshold;
+  const first = await at(start);
+  let lo: Probe | null = null; // y > threshold
+  let hi: Probe | null = null; // y <= threshold
+  if (above(first)) lo = first;
+  else hi = first;
+  for (let k = 0; k < opts.maxExpand && !(lo && hi); k++) {
+    if (lo && !hi) {
+      const p = await at(lo.x * opts.ratio);
+      if (above(p)) lo = p;
+      else hi = p;
+    } else if (hi && !lo) {
+      const p = await at(hi.x / opts.ratio);
+      if (above(p)) lo = p;
+      else hi = p;
+    }
+  }
+  if (!lo || !hi) return { x: null, bracket: null, failure: lo ? 'stays-above' : 'stays-below', probes };
+  for (let b = 0; b < opts.bisections; b++) {
+    const p = await at(Math.sqrt(lo.x * hi.x));
+    if (above(p)) lo = p;
+    else hi = p;
+  }
+  const frac = lo.y === hi.y ? 0.5 : (lo.y - threshold) / (lo.y - hi.y);
+  const x = Math.exp(Math.log(lo.x) + Math.min(1, Math.max(0, frac)) * (Math.log(hi.x) - Math.log(lo.x)));
+  return { x, bracket: [lo, hi], failure: null, probes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data shared along a sweep
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The data set of `data` with the signal vector mu = A e_1. The noise patches do not depend on
+ * ||mu||: isotropic noise never looks at mu, and the projection of the projected variant removes
+ * the e_1 coordinate whatever A is (to the last bit or one ulp of that coordinate). So this equals
+ * makeDataset of the same configuration with the new A, and a sweep over A draws its data once.
+ */
+export function withSignal(data: Dataset, A: number): Dataset {
+  const mu = new Float64Array(data.d);
+  mu[0] = A;
+  return { ...data, mu, muNorm2: A * A };
+}
+
+function prefixSamples(s: Samples, count: number, d: number): Samples {
+  return {
+    count,
+    y: s.y.slice(0, count),
+    xi: s.xi.slice(0, count * d),
+    xiNorm2: s.xiNorm2.slice(0, count),
+    signalFirst: s.signalFirst.slice(0, count),
+  };
+}
+
+/**
+ * The first `n` training samples of `data` (test set unchanged). Training samples and fixed flips
+ * are drawn one sample after the other from their own streams, so this is exactly makeDataset of
+ * the same configuration with n samples: a sweep over n draws its data once, at the largest n.
+ */
+export function prefixDataset(data: Dataset, n: number): Dataset {
+  if (!(Number.isInteger(n) && n >= 1 && n <= data.train.count)) throw new RangeError(`prefixDataset: n must be an integer in [1, ${data.train.count}] (got ${n})`);
+  return {
+    ...data,
+    train: prefixSamples(data.train, n, data.d),
+    yObs: data.yObs.slice(0, n),
+    flipped: data.flipped.slice(0, n),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training until a first-passage time
+// ---------------------------------------------------------------------------------------------
+
+export interface RunUntil {
+  /** the last run (the one whose trajectory was read) */
+  run: TrainResult;
+  /** the first-passage time, null when not reached within the last run */
+  time: number | null;
+  /** true when the last run stopped as diverged */
+  diverged: boolean;
+  /** steps trained over all attempts (cost) */
+  stepsTrained: number;
+  attempts: number;
+}
+
+/**
+ * Train `config` (with the given data) until `passage(trajectory)` returns a time: first for
+ * `startSteps` steps, then, when the time was not reached, again from scratch with `grow` times
+ * as many steps, up to `capSteps`. Runs are deterministic given the seed, so a longer rerun
+ * repeats the shorter one and extends it. Measurements every `evalEvery(steps)` steps (with the
+ * per-sample arrays when `perSample`).
+ */
+export async function trainUntil(
+  config: TrainConfig,
+  data: Dataset,
+  engine: EngineChoice,
+  passage: (run: TrainResult) => number | null,
+  opts: { startSteps: number; capSteps: number; evalEvery: (steps: number) => number; grow?: number; perSample?: boolean },
+): Promise<RunUntil> {
+  const grow = opts.grow ?? 4;
+  let steps = Math.max(1, Math.min(Math.ceil(opts.startSteps), opts.capSteps));
+  let stepsTrained = 0;
+  for (let attempt = 1; ; attempt++) {
+    const c = resolveConfig(config, { steps, evalEvery: Math.max(1, Math.min(steps, Math.floor(opts.evalEvery(steps)))) });
+    const run = await train(c, { engine, data, perSample: opts.perSample ?? false });
+    stepsTrained += run.trajectory[run.trajectory.length - 1].step;
+    const diverged = run.final.diverged !== null;
+    const time = diverged ? null : passage(run);
+    if (diverged || time !== null || steps >= opts.capSteps) return { run, time, diverged, stepsTrained, attempts: attempt };
+    steps = Math.min(opts.capSteps, Math.ceil(steps * grow));
+  }
+}
+
+/** The q-quantile (0..1) of values, linear between order statistics (R type 7). */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const h = (s.length - 1) * Math.min(1, Math.max(0, q));
+  const lo = Math.floor(h);
+  return lo + 1 < s.length ? s[lo] + (h - lo) * (s[lo + 1] - s[lo]) : s[lo];
 }

@@ -47,7 +47,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   prepareRunDir(dir, { kind: 'verify', argv, startedAt, seed, budget, plan, profile: profile.name }, resume);
   if (resume) process.stderr.write(`verify: resuming ${dir}\n`);
   const store = openStore<StoreRecord>(path.join(dir, 'results.jsonl'));
-  const morrisPoints = morrisBases(profile, seed).reduce((a, b) => a + plan.morrisTrajectories * (b.k + 1), 0);
+  const morrisPoints = morrisBases(profile, seed, plan).reduce((a, b) => a + b.trajectories * (b.k + 1), 0);
   const progress = createProgress({ total: plannedUnits(plan, morrisPoints), label: 'verify', quiet: Boolean(flags.quiet) });
   const pool = createPool(typeof flags.workers === 'number' ? flags.workers : defaultWorkers());
   let summary;

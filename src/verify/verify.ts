@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CLAIMS } from '../claims/registry';
+import { CLAIMS, findClaim } from '../claims/registry';
+import { regimeConfig } from '../claims/common';
 import { claimContext } from '../claims/context';
 import type { ConstantsProfile } from '../claims/constants';
 import { auditSetting } from '../cli/assumptionsCommand';
@@ -57,15 +58,18 @@ export function auditPresets(profileFile: string): AuditEntry[] {
 
 /** The work units of a plan, for the progress bar. */
 export function plannedUnits(plan: VerifyPlan, morrisPoints: number): number {
-  const claims = CLAIMS.length * (plan.inRegimeRuns + plan.robustnessRuns);
+  const scaling = CLAIMS.filter((c) => c.kind === 'scaling').length;
+  const claims = (CLAIMS.length - scaling) * (plan.inRegimeRuns + plan.robustnessRuns) + scaling * (plan.scalingInRegimeRuns + plan.scalingRobustnessRuns);
   return claims + 2 * plan.heatmapGrid ** 2 + plan.separationGrid ** 2 + morrisPoints + 3;
 }
 
-export function morrisBases(profile: ConstantsProfile, seed: number) {
+/** Morris bases (each claim's first in-regime draw) and trajectories per claim under a plan. */
+export function morrisBases(profile: ConstantsProfile, seed: number, plan: VerifyPlan) {
   return CLAIMS.map((claim) => {
     const base = regimeAt(claim.regimes('in-regime', claimContext(claim, profile)), seed, '0');
-    return { claim, base, k: knobsFor(base).length };
-  });
+    const trajectories = claim.kind === 'scaling' ? plan.morrisScalingTrajectories : plan.morrisTrajectories;
+    return { claim, base, trajectories, k: knobsFor(base).length };
+  }).filter((b) => b.trajectories > 0);
 }
 
 async function phaseDiagrams(o: VerifyOptions): Promise<PhaseDiagram[]> {
@@ -75,15 +79,20 @@ async function phaseDiagrams(o: VerifyOptions): Promise<PhaseDiagram[]> {
     target: { kind: 'metric', metric: 'testError', algos: ['gd', 'lngd'] },
     design: { kind: 'grid', points: o.plan.heatmapGrid ** 2, seed: o.seed, perAxis: o.plan.heatmapGrid },
   };
+  // the width x learning-rate map is drawn around A.separation's first in-regime regime
+  const sepClaim = findClaim('A.separation');
+  const sepRegime = regimeAt(sepClaim.regimes('in-regime', claimContext(sepClaim, o.profile)), o.seed, '0');
+  const sepBase = regimeConfig(sepRegime);
+  const sepSets = Object.entries(sepRegime).map(([k, v]) => `--set ${k}=${v}`).join(' ');
   const sepSpec: SweepSpec = {
-    preset: 'paper-a-main', base: loadPreset('paper-a-main').config, engine: o.engine, profile: o.profile.name,
+    preset: `A.separation in-regime draw (seed ${o.seed}, path 0)`, base: sepBase, engine: o.engine, profile: o.profile.name,
     axes: [parseAxis('m=1..40:log'), parseAxis('eta=0.01..10:log')],
     target: { kind: 'claim', claim: 'A.separation', mode: 'robustness' },
     design: { kind: 'grid', points: o.plan.separationGrid ** 2, seed: o.seed, perAxis: o.plan.separationGrid },
   };
   const sweeps: [SweepSpec, string][] = [
     [heatSpec, `npx claimcheck sweep --preset paper-a-heatmap --axis snr=0.03..0.10 --axis n=100..700 --grid ${o.plan.heatmapGrid} --metric testError --algo gd,lngd`],
-    [sepSpec, `npx claimcheck sweep --preset paper-a-main --axis m=1..40:log --axis eta=0.01..10:log --grid ${o.plan.separationGrid} --claim A.separation --mode robustness`],
+    [sepSpec, `npx claimcheck sweep ${sepSets} --axis m=1..40:log --axis eta=0.01..10:log --grid ${o.plan.separationGrid} --claim A.separation --mode robustness`],
   ];
   const store = o.store as unknown as Store<SweepPoint>;
   const progress = { ...o.progress, setTotal: () => {} };
@@ -98,18 +107,24 @@ async function phaseDiagrams(o: VerifyOptions): Promise<PhaseDiagram[]> {
 export async function runVerify(o: VerifyOptions): Promise<VerifySummary> {
   const t0 = Date.now();
   const common = { seed: o.seed, profile: o.profile, engine: o.engine, pool: o.pool, store: o.store as unknown as Store<RegimeRecord>, progress: o.progress };
-  const bases = morrisBases(o.profile, o.seed);
+  const bases = morrisBases(o.profile, o.seed, o.plan);
+  const regimeClaims = CLAIMS.filter((c) => c.kind !== 'scaling');
+  const scalingClaims = CLAIMS.filter((c) => c.kind === 'scaling');
   // everything is queued at once on the pool: both cores stay busy until the last unit
-  const [inRegime, robustness, phases, morris, dynA, dynB] = await Promise.all([
-    checkClaims(CLAIMS, ['in-regime'], { ...common, runs: o.plan.inRegimeRuns }),
-    checkClaims(CLAIMS, ['robustness'], { ...common, runs: o.plan.robustnessRuns }),
+  const [inRegime, robustness, scalingIn, scalingRob, phases, morris, dynA, dynB] = await Promise.all([
+    checkClaims(regimeClaims, ['in-regime'], { ...common, runs: o.plan.inRegimeRuns }),
+    checkClaims(regimeClaims, ['robustness'], { ...common, runs: o.plan.robustnessRuns }),
+    checkClaims(scalingClaims, ['in-regime'], { ...common, runs: o.plan.scalingInRegimeRuns }),
+    checkClaims(scalingClaims, ['robustness'], { ...common, runs: o.plan.scalingRobustnessRuns }),
     phaseDiagrams(o),
-    Promise.all(bases.map(({ claim, base }) => morrisForClaim(claim, base, o.plan.morrisTrajectories, o.seed, o.profile, o.pool, o.store as never, o.engine, () => o.progress.tick(1, `Morris ${claim.id}`)))),
+    Promise.all(bases.map(({ claim, base, trajectories }) => morrisForClaim(claim, base, trajectories, o.seed, o.profile, o.pool, o.store as never, o.engine, () => o.progress.tick(1, `Morris ${claim.id}`)))),
     paperADynamics(o.pool, o.engine).finally(() => o.progress.tick(2, 'dynamics A')),
     paperBDynamics(o.pool, o.engine).finally(() => o.progress.tick(1, 'dynamics B')),
   ]);
   // Holm across every claim and mode judged in this run
-  const claims = adjustTogether([...inRegime, ...robustness]);
+  const order = (id: string) => CLAIMS.findIndex((c) => c.id === id);
+  const all = [...inRegime, ...scalingIn, ...robustness, ...scalingRob].sort((a, b) => order(a.id) - order(b.id) || (a.mode < b.mode ? -1 : 1));
+  const claims = adjustTogether(all);
   const records = o.store.latest() as unknown as { backend?: string }[];
   return {
     run: runInfo({
