@@ -1,6 +1,7 @@
 import { findClaim } from '../claims/registry';
 import { claimContext } from '../claims/context';
 import type { Clause } from '../claims/types';
+import type { ConstantsProfile } from '../claims/constants';
 import { loadPreset } from '../training/presets';
 import { snr } from '../training/config';
 import { FlagSpec, parseArgs, UsageError, usage } from './args';
@@ -19,8 +20,7 @@ const FLAGS: Record<string, FlagSpec> = {
 /** Which claims' hypotheses an audit reports: paper A's assumption and paper B's conditions. */
 const AUDITED = ['A.asm', 'B.stage1'];
 
-export function auditSetting(config: Record<string, number | string>, profileFlag?: string) {
-  const profile = profileFromFlag(profileFlag);
+export function auditSetting(config: Record<string, number | string>, profile: ConstantsProfile) {
   return AUDITED.map((id) => {
     const claim = findClaim(id);
     const rep = claim.hypotheses(config, claimContext(claim, profile));
@@ -41,7 +41,7 @@ export async function assumptionsCommand(argv: string[]): Promise<number> {
   }
   if (typeof flags.preset !== 'string') throw new UsageError('--preset is required (claimcheck presets lists them)');
   const config = resolveConfig(loadPreset(flags.preset).config, parseSets((flags.set as string[] | undefined) ?? []));
-  const audits = auditSetting(config as unknown as Record<string, number | string>, flags.constants as string | undefined);
+  const audits = auditSetting(config as unknown as Record<string, number | string>, profileFromFlag(flags.constants));
   const nSnr2 = config.n * snr(config) ** 2;
   if (flags.json) {
     process.stdout.write(JSON.stringify({ preset: flags.preset, config, snr: snr(config), nSnr2, audits }) + '\n');

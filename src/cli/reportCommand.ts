@@ -42,9 +42,11 @@ export function mergeSweeps(from: string, merges: string[], target: string): voi
   } finally {
     store.close();
   }
-  const shards = [...new Set([meta, ...others.map((o) => o.meta)].flatMap((m) => m.shards))].sort();
-  const seconds = [meta, ...others.map((o) => o.meta)].reduce((a, m) => a + (m.seconds ?? 0), 0);
-  atomicWriteJson(path.join(target, 'run.json'), { ...meta, shards, seconds });
+  const metas = [meta, ...others.map((o) => o.meta)];
+  const shards = [...new Set(metas.flatMap((m) => m.shards))].sort();
+  const seconds = metas.reduce((a, m) => a + (m.seconds ?? 0), 0);
+  const finished = metas.map((m) => m.finishedAt).filter((f): f is string => typeof f === 'string').sort();
+  atomicWriteJson(path.join(target, 'run.json'), { ...meta, shards, seconds, ...(finished.length ? { finishedAt: finished[finished.length - 1] } : {}) });
 }
 
 export async function reportCommand(argv: string[]): Promise<number> {

@@ -12,6 +12,7 @@ import { gridDesign, parseShard, randomDesign } from '../sweep/design';
 import { METRICS, runSweep, SweepSpec } from '../sweep/run';
 import { summarizeSweep, SweepRunMeta } from '../sweep/summarize';
 import { parseAlgo } from '../training/config';
+import { gitRevision } from '../report/runInfo';
 import { FlagSpec, parseArgs, UsageError, usage } from './args';
 import { engineFromFlag, modesFromFlag, profileFromFlag, reportsBase } from './common';
 import { configFromFlags } from './trainCommand';
@@ -90,7 +91,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     await pool.close();
     store.close();
   }
-  const metaDone = { ...meta, seconds: (Date.now() - t0) / 1000 };
+  const metaDone: SweepRunMeta = { ...meta, seconds: (Date.now() - t0) / 1000, finishedAt: new Date().toISOString(), gitRevision: gitRevision() };
   atomicWriteJson(path.join(dir, 'run.json'), metaDone);
   const summary = summarizeSweep(dir);
   atomicWriteJson(path.join(dir, 'summary.json'), summary);

@@ -307,6 +307,12 @@ function centre(a: number, b: number, log: boolean | undefined): number {
   return log ? Math.sqrt(a * b) : (a + b) / 2;
 }
 
+/**
+ * Explicit grid ticks are labelled with the exact value: vega's axis `format` derives a precision
+ * from the tick spacing, which prints 100, 300, 500, 700 as 1e+2, 3e+2, ...
+ */
+const EXACT_LABEL = "format(datum.value, '.4~g')";
+
 /** Axis for a heatmap: the domain is exactly the cells' extent, with a tick at every grid value when few. */
 function gridAxis(field: string, title: string, edges: Edges, log: boolean | undefined) {
   const grid = [...edges.keys()];
@@ -316,7 +322,7 @@ function gridAxis(field: string, title: string, edges: Edges, log: boolean | und
     type: 'quantitative' as const,
     title,
     scale: log ? { type: 'log' as const, domain, nice: false } : { domain, nice: false, zero: false },
-    axis: grid.length <= MAX_EXPLICIT_TICKS ? { values: grid, format: '~g' } : { format: '~g' },
+    axis: grid.length <= MAX_EXPLICIT_TICKS ? { values: grid, labelExpr: EXACT_LABEL } : { format: '~g' },
   };
 }
 
@@ -328,6 +334,6 @@ function pointAxis(field: string, title: string, values: number[], log: boolean 
     type: 'quantitative' as const,
     title,
     scale: log ? { type: 'log' as const, nice: false, padding: 18 } : { zero: false, nice: false, padding: 18 },
-    axis: grid.length <= MAX_EXPLICIT_TICKS ? { values: grid, format: '~g' } : { format: '~g' },
+    axis: grid.length <= MAX_EXPLICIT_TICKS ? { values: grid, labelExpr: EXACT_LABEL } : { format: '~g' },
   };
 }

@@ -21,7 +21,11 @@ export function gitRevision(): string | null {
   }
 }
 
-export function runInfo(base: Pick<RunInfo, 'runId' | 'kind' | 'argv' | 'seed' | 'budget' | 'startedAt' | 'backends' | 'seconds'>): RunInfo {
+/** Run information; `recorded` (what run.json kept from the run itself) wins over this process's view. */
+export function runInfo(
+  base: Pick<RunInfo, 'runId' | 'kind' | 'argv' | 'seed' | 'budget' | 'startedAt' | 'backends' | 'seconds'>,
+  recorded: Partial<RunInfo> = {},
+): RunInfo {
   return {
     ...base,
     version: claimcheckVersion(),
@@ -30,5 +34,6 @@ export function runInfo(base: Pick<RunInfo, 'runId' | 'kind' | 'argv' | 'seed' |
     platform: `${os.platform()} ${os.arch()}`,
     cpus: os.cpus().length,
     finishedAt: new Date().toISOString(),
+    ...recorded,
   };
 }

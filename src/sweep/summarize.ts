@@ -15,6 +15,9 @@ export interface SweepRunMeta {
   command: string;
   shards: string[];
   seconds?: number;
+  /** when the (last shard of the) sweep finished, and at which claimcheck revision */
+  finishedAt?: string;
+  gitRevision?: string | null;
 }
 
 export function readRunMeta<T = Record<string, unknown>>(dir: string): T {
@@ -37,6 +40,9 @@ export function summarizeSweep(dir: string): SweepSummary {
     run: runInfo({
       runId: path.basename(dir), kind: 'sweep', argv: meta.argv, seed: spec.design.seed, budget: 1, startedAt: meta.startedAt,
       backends: [...new Set(points.map((p) => p.backend))].sort(), seconds: meta.seconds ?? points.reduce((a, p) => a + p.seconds, 0),
+    }, {
+      ...(meta.finishedAt ? { finishedAt: meta.finishedAt } : {}),
+      ...(meta.gitRevision !== undefined ? { gitRevision: meta.gitRevision } : {}),
     }),
     preset: spec.preset,
     base: spec.base as unknown as Record<string, number | string>,

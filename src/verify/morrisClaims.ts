@@ -20,18 +20,22 @@ interface Knob {
   factor: Omit<MorrisFactor, 'name'>;
 }
 
+/** Local ranges around the base: a factor of 2-3 either way, so the screen ranks knobs where the claim is asked. */
 export const KNOBS: Knob[] = [
-  { key: 'm', kind: 'abs', factor: { lo: 1, hi: 40, scale: 'int-log' } },
-  { key: 'eta', kind: 'rel', factor: { lo: 0.1, hi: 3, scale: 'log' } },
-  { key: 'sigma0', kind: 'rel', factor: { lo: 0.1, hi: 10, scale: 'log' } },
+  { key: 'm', kind: 'rel', factor: { lo: 0.25, hi: 2, scale: 'log' } },
+  { key: 'eta', kind: 'rel', factor: { lo: 1 / 3, hi: 3, scale: 'log' } },
+  { key: 'sigma0', kind: 'rel', factor: { lo: 1 / 3, hi: 3, scale: 'log' } },
   { key: 'A', kind: 'rel', factor: { lo: 0.5, hi: 2, scale: 'log' } },
   { key: 'sigmaP', kind: 'rel', factor: { lo: 0.5, hi: 2, scale: 'log' } },
   { key: 'n', kind: 'rel', factor: { lo: 0.5, hi: 2, scale: 'log' } },
-  { key: 'q', kind: 'abs', factor: { lo: 1, hi: 4, scale: 'int' } },
+  { key: 'q', kind: 'abs', factor: { lo: 1, hi: 3, scale: 'int' } },
   { key: 'p', kind: 'abs', factor: { lo: 0.02, hi: 0.4, scale: 'linear' } },
   { key: 'tauPlus', kind: 'abs', factor: { lo: 0, hi: 0.4, scale: 'linear' } },
   { key: 'tauMinus', kind: 'abs', factor: { lo: 0, hi: 0.4, scale: 'linear' } },
 ];
+
+/** Integer training keys are rounded after scaling (at least 1, and at least 2 samples). */
+const INTEGER_KEYS: Record<string, number> = { m: 1, n: 2 };
 
 function factorName(k: Knob): string {
   return k.kind === 'rel' ? `${k.key} (x base)` : k.key;
@@ -46,14 +50,15 @@ export function applyKnobs(base: Regime, knobs: Knob[], values: Record<string, n
   const out: Regime = { ...base };
   for (const k of knobs) {
     const v = values[factorName(k)];
-    out[k.key] = k.kind === 'rel' ? (k.key === 'n' ? Math.max(2, Math.round((base[k.key] as number) * v)) : (base[k.key] as number) * v) : v;
+    const scaled = k.kind === 'rel' ? (base[k.key] as number) * v : v;
+    out[k.key] = k.key in INTEGER_KEYS ? Math.max(INTEGER_KEYS[k.key], Math.round(scaled)) : scaled;
   }
   return out;
 }
 
 export async function morrisForClaim(
   claim: Claim, base: Regime, trajectories: number, seed: number, profile: ConstantsProfile, pool: EvaluatorPool,
-  store: Store<{ key: string; margin: number | null; verdict: string; regime: Regime }>, engine: 'auto' | 'coefficient' | 'weight' | 'reference',
+  store: Store<{ key: string; margin: number | null; verdict: string; regime: Regime; seconds: number; backend: string }>, engine: 'auto' | 'coefficient' | 'weight' | 'reference',
   onPoint?: () => void,
 ): Promise<MorrisClaimResult> {
   const knobs = knobsFor(base);
@@ -67,7 +72,7 @@ export async function morrisForClaim(
       let rec = store.get(key);
       if (!rec) {
         const out = await pool.evaluate({ claimId: claim.id, regime, mode: 'robustness', engine, ...ctx });
-        rec = { key, margin: out.evaluation.margin, verdict: out.evaluation.verdict, regime };
+        rec = { key, margin: out.evaluation.margin, verdict: out.evaluation.verdict, regime, seconds: out.seconds, backend: out.backend };
         if (!store.has(key)) store.append(rec);
       }
       onPoint?.();

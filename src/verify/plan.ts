@@ -28,7 +28,7 @@ export const DEFAULT_PLAN: VerifyPlan = {
   scalingRobustnessRuns: 3,
   heatmapGrid: 4,
   separationGrid: 4,
-  morrisTrajectories: 1,
+  morrisTrajectories: 2,
   morrisScalingTrajectories: 0.5,
 };
 

@@ -43,7 +43,7 @@ export interface VerifyOptions {
 
 const AUDITED_PRESETS = ['paper-a-main', 'paper-a-q3', 'paper-a-q4', 'paper-b'];
 
-export function auditPresets(profileFile: string): AuditEntry[] {
+export function auditPresets(profile: ConstantsProfile): AuditEntry[] {
   return AUDITED_PRESETS.map((name) => {
     const p = loadPreset(name);
     return {
@@ -51,7 +51,7 @@ export function auditPresets(profileFile: string): AuditEntry[] {
       description: p.description,
       snr: snr(p.config),
       nSnr2: p.config.n * snr(p.config) ** 2,
-      audits: auditSetting(p.config as unknown as Record<string, number | string>, profileFile),
+      audits: auditSetting(p.config as unknown as Record<string, number | string>, profile),
     };
   });
 }
@@ -134,7 +134,7 @@ export async function runVerify(o: VerifyOptions): Promise<VerifySummary> {
     }),
     profile: { name: o.profile.name, file: o.profile.file, settings: o.profile.settings, claims: o.profile.claims },
     claims,
-    audits: auditPresets(o.profile.file),
+    audits: auditPresets(o.profile),
     dynamics: [...dynA, ...dynB],
     phases,
     morris,
