@@ -2,9 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../../data/signalNoise';
 import { filterSign } from '../../data/signalNoise';
 import type { TrainConfig } from '../config';
-import type { Snapshot } from '../measure';
-import type { TrainingEngine } from './engine';
-import { disposeConstants, ForwardResult, gradientFactors, labelRow, lossAndGrad, outputs, StepConstants, stepConstants } from './tfStep';
+import { TfEngineBase } from './tfEngineBase';
 import { toFloat32 } from './weightEngine';
 
 /**
@@ -18,30 +16,19 @@ import { toFloat32 } from './weightEngine';
  * predictions. A step costs ~2m n^2 instead of ~2m n d. The <., mu> cross terms vanish for the
  * projected noise variant (xi orthogonal to mu) and are kept for the isotropic one.
  */
-export class CoefficientEngine implements TrainingEngine {
+export class CoefficientEngine extends TfEngineBase {
   readonly name = 'coefficient' as const;
-  readonly backend = tf.getBackend();
-  private gamma: tf.Tensor2D;
-  private rho: tf.Tensor2D;
-  private readonly k: StepConstants;
   private readonly S0: tf.Tensor2D; // 2m x 1
   private readonly P0: tf.Tensor2D; // 2m x n
   private readonly P0Test: tf.Tensor2D; // 2m x nTest
   private readonly G: tf.Tensor2D; // n x n, G_ik = <xi_i, xi_k>/||xi_i||^2
   private readonly Gtest: tf.Tensor2D; // n x nTest, <xi_i, zeta_k>/||xi_i||^2
-  private readonly yTestRow: tf.Tensor2D;
-  private readonly xiNorm2Row: tf.Tensor2D;
   /** isotropic noise only: <xi_i, mu>/||xi_i||^2 (n x 1), <mu, xi_k>/||mu||^2 (1 x n), and for test */
   private readonly cross: { muXiCol: tf.Tensor2D; xiMuRow: tf.Tensor2D; xiMuTestRow: tf.Tensor2D } | null;
-  private last: (ForwardResult & { S: tf.Tensor2D; P: tf.Tensor2D }) | null = null;
 
-  constructor(private readonly c: TrainConfig, private readonly data: Dataset, private readonly W0: Float64Array) {
+  constructor(c: TrainConfig, data: Dataset, private readonly W0: Float64Array) {
+    super(c, data);
     const { n, d, m, nTest } = c;
-    this.k = stepConstants(c.q, n, m, data.train.y);
-    this.gamma = tf.zeros([2 * m, 1]);
-    this.rho = tf.zeros([2 * m, n]);
-    this.yTestRow = tf.tensor2d(Float32Array.from(data.test.y), [1, nTest]);
-    this.xiNorm2Row = tf.tensor2d(Float32Array.from(data.train.xiNorm2), [1, n]);
     // Set-up products, each one plain 2-D matMul on pre-transposed copies (tf.keep: they outlive the scope).
     const built = tf.tidy(() => {
       const W = tf.tensor2d(Float32Array.from(W0), [2 * m, d]);
@@ -78,86 +65,42 @@ export class CoefficientEngine implements TrainingEngine {
     this.cross = built.cross;
   }
 
-  /** <w_jr, mu> (2m x 1) and <w_jr, xi_k> against the columns of a Gram block. */
-  private signalInner(jGamma: tf.Tensor2D): tf.Tensor2D {
-    const S = tf.add(this.S0, jGamma) as tf.Tensor2D;
-    return this.cross ? (tf.add(S, tf.matMul(this.rho, this.cross.muXiCol)) as tf.Tensor2D) : S;
+  private jGamma(): tf.Tensor2D {
+    return tf.mul(this.k.jCol, this.gamma) as tf.Tensor2D;
   }
 
-  private noiseInner(P0: tf.Tensor2D, G: tf.Tensor2D, jGamma: tf.Tensor2D, xiMu: tf.Tensor2D | undefined): tf.Tensor2D {
+  /** <w_jr, xi_k> against the columns of a Gram block (train G or train/test Gtest). */
+  private noiseInner(P0: tf.Tensor2D, G: tf.Tensor2D, xiMu: tf.Tensor2D | undefined): tf.Tensor2D {
     const P = tf.add(P0, tf.matMul(this.rho, G)) as tf.Tensor2D;
-    return xiMu ? (tf.add(P, tf.matMul(jGamma, xiMu)) as tf.Tensor2D) : P;
+    return xiMu ? (tf.add(P, tf.matMul(this.jGamma(), xiMu)) as tf.Tensor2D) : P;
   }
 
-  forward(labels: Float64Array, alpha: number): number {
-    this.release();
-    const last = tf.tidy(() => {
-      const jGamma = tf.mul(this.k.jCol, this.gamma) as tf.Tensor2D;
-      const S = this.signalInner(jGamma);
-      const P = this.noiseInner(this.P0, this.G, jGamma, this.cross?.xiMuRow);
-      const f = outputs(S, P, this.k.yRow, this.k);
-      return { ...lossAndGrad(f, labelRow(labels), alpha), S, P };
-    });
-    this.last = last;
-    return last.loss.dataSync()[0];
-  }
-
-  snapshot(): Snapshot {
-    const last = this.requireForward();
-    const fTest = tf.tidy(() => {
-      const jGamma = tf.mul(this.k.jCol, this.gamma) as tf.Tensor2D;
-      const Pt = this.noiseInner(this.P0Test, this.Gtest, jGamma, this.cross?.xiMuTestRow);
-      return outputs(last.S, Pt, this.yTestRow, this.k);
-    });
-    const snap: Snapshot = {
-      fTrain: Float64Array.from(last.f.dataSync()),
-      fTest: Float64Array.from(fTest.dataSync()),
-      gamma: Float64Array.from(this.gamma.dataSync()),
-      rho: Float64Array.from(this.rho.dataSync()),
+  protected innerProducts() {
+    const S = tf.add(this.S0, this.jGamma()) as tf.Tensor2D;
+    return {
+      S: this.cross ? (tf.add(S, tf.matMul(this.rho, this.cross.muXiCol)) as tf.Tensor2D) : S,
+      P: this.noiseInner(this.P0, this.G, this.cross?.xiMuRow),
     };
-    fTest.dispose();
-    return snap;
   }
 
-  update(): void {
-    const last = this.requireForward();
-    const { eta, n } = this.c;
-    const muNorm2 = this.data.muNorm2;
-    const [gamma, rho] = tf.tidy(() => {
-      const { noiseGrad, signalGrad } = gradientFactors(last.S, last.P, last.g, n, this.k);
-      return [
-        tf.sub(this.gamma, tf.mul(signalGrad, eta * muNorm2)) as tf.Tensor2D,
-        tf.sub(this.rho, tf.mul(tf.mul(noiseGrad, this.xiNorm2Row), eta)) as tf.Tensor2D,
-      ];
-    });
-    tf.dispose([this.gamma, this.rho]);
-    this.gamma = gamma;
-    this.rho = rho;
-    this.release();
+  protected testNoiseInner(): tf.Tensor2D {
+    return this.noiseInner(this.P0Test, this.Gtest, this.cross?.xiMuTestRow);
+  }
+
+  /** The state is gamma and rho only. */
+  protected stepExtra(): tf.Tensor[] {
+    return [];
+  }
+
+  protected acceptExtra(): void {}
+
+  protected ownTensors(): tf.Tensor[] {
+    return [this.S0, this.P0, this.P0Test, this.G, this.Gtest, ...(this.cross ? [this.cross.muXiCol, this.cross.xiMuRow, this.cross.xiMuTestRow] : [])];
   }
 
   /** W = W0 + j gamma mu/||mu||^2 + sum_i rho_i xi_i/||xi_i||^2, rebuilt in float64. */
   weights(): Float64Array {
     return rebuildWeights(this.c, this.data, this.W0, this.gamma.dataSync(), this.rho.dataSync());
-  }
-
-  private requireForward() {
-    if (!this.last) throw new Error('coefficient engine: forward() must precede snapshot()/update()');
-    return this.last;
-  }
-
-  private release(): void {
-    if (this.last) {
-      tf.dispose([this.last.S, this.last.P, this.last.f, this.last.g, this.last.loss]);
-      this.last = null;
-    }
-  }
-
-  dispose(): void {
-    this.release();
-    disposeConstants(this.k);
-    tf.dispose([this.gamma, this.rho, this.S0, this.P0, this.P0Test, this.G, this.Gtest, this.yTestRow, this.xiNorm2Row]);
-    if (this.cross) tf.dispose([this.cross.muXiCol, this.cross.xiMuRow, this.cross.xiMuTestRow]);
   }
 }
 

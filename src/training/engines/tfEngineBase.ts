@@ -1,0 +1,105 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Dataset } from '../../data/signalNoise';
+import type { TrainConfig } from '../config';
+import type { Snapshot } from '../measure';
+import type { TrainingEngine } from './engine';
+import { CoefficientStep, disposeConstants, ForwardResult, gradientFactors, labelRow, lossAndGrad, outputs, StepConstants, stepConstants } from './tfStep';
+
+type Forward = ForwardResult & { S: tf.Tensor2D; P: tf.Tensor2D };
+
+/**
+ * What the two tfjs engines share: the coefficient state gamma (2m x 1), rho (2m x n), the last
+ * forward pass kept between forward() and update(), measurement snapshots and the coefficient
+ * recurrences. A subclass says how it gets the inner products <w, mu>, <w, xi_i> and <w, zeta_k>
+ * and what else a step updates (the weight engine's W).
+ */
+export abstract class TfEngineBase implements TrainingEngine {
+  abstract readonly name: 'weight' | 'coefficient';
+  readonly backend = tf.getBackend();
+  protected gamma: tf.Tensor2D;
+  protected rho: tf.Tensor2D;
+  protected readonly k: StepConstants;
+  private readonly yTestRow: tf.Tensor2D;
+  private readonly xiNorm2Row: tf.Tensor2D;
+  private last: Forward | null = null;
+
+  constructor(protected readonly c: TrainConfig, protected readonly data: Dataset) {
+    const { n, m, nTest } = c;
+    this.gamma = tf.zeros([2 * m, 1]);
+    this.rho = tf.zeros([2 * m, n]);
+    this.k = stepConstants(c.q, n, m, data.train.y);
+    this.yTestRow = tf.tensor2d(Float32Array.from(data.test.y), [1, nTest]);
+    this.xiNorm2Row = tf.tensor2d(Float32Array.from(data.train.xiNorm2), [1, n]);
+  }
+
+  /** <w_jr, mu> (2m x 1) and <w_jr, xi_i> (2m x n) at the current state (called inside tf.tidy). */
+  protected abstract innerProducts(): { S: tf.Tensor2D; P: tf.Tensor2D };
+  /** <w_jr, zeta_k> (2m x nTest) for the test noise patches (called inside tf.tidy). */
+  protected abstract testNoiseInner(): tf.Tensor2D;
+  /** Any state besides gamma and rho that one GD step changes (called inside tf.tidy). */
+  protected abstract stepExtra(factors: CoefficientStep): tf.Tensor[];
+  protected abstract acceptExtra(extra: tf.Tensor[]): void;
+  protected abstract ownTensors(): tf.Tensor[];
+  abstract weights(): Float64Array;
+
+  forward(labels: Float64Array, alpha: number): number {
+    this.release();
+    const last = tf.tidy(() => {
+      const { S, P } = this.innerProducts();
+      const f = outputs(S, P, this.k.yRow, this.k);
+      return { ...lossAndGrad(f, labelRow(labels), alpha), S, P };
+    });
+    this.last = last;
+    return last.loss.dataSync()[0];
+  }
+
+  snapshot(): Snapshot {
+    const last = this.requireForward();
+    const fTest = tf.tidy(() => outputs(last.S, this.testNoiseInner(), this.yTestRow, this.k));
+    const snap: Snapshot = {
+      fTrain: Float64Array.from(last.f.dataSync()),
+      fTest: Float64Array.from(fTest.dataSync()),
+      gamma: Float64Array.from(this.gamma.dataSync()),
+      rho: Float64Array.from(this.rho.dataSync()),
+    };
+    fTest.dispose();
+    return snap;
+  }
+
+  /** One GD step: gamma -= eta ||mu||^2 signalGrad, rho -= eta ||xi_i||^2 noiseGrad (spec/model.md), plus stepExtra. */
+  update(): void {
+    const last = this.requireForward();
+    const { eta, n } = this.c;
+    const [gamma, rho, ...extra] = tf.tidy(() => {
+      const factors = gradientFactors(last.S, last.P, last.g, n, this.k);
+      return [
+        tf.sub(this.gamma, tf.mul(factors.signalGrad, eta * this.data.muNorm2)) as tf.Tensor2D,
+        tf.sub(this.rho, tf.mul(tf.mul(factors.noiseGrad, this.xiNorm2Row), eta)) as tf.Tensor2D,
+        ...this.stepExtra(factors),
+      ];
+    });
+    tf.dispose([this.gamma, this.rho]);
+    this.gamma = gamma as tf.Tensor2D;
+    this.rho = rho as tf.Tensor2D;
+    this.acceptExtra(extra);
+    this.release();
+  }
+
+  private requireForward(): Forward {
+    if (!this.last) throw new Error(`${this.name} engine: forward() must precede snapshot()/update()`);
+    return this.last;
+  }
+
+  private release(): void {
+    if (this.last) {
+      tf.dispose([this.last.S, this.last.P, this.last.f, this.last.g, this.last.loss]);
+      this.last = null;
+    }
+  }
+
+  dispose(): void {
+    this.release();
+    disposeConstants(this.k);
+    tf.dispose([this.gamma, this.rho, this.yTestRow, this.xiNorm2Row, ...this.ownTensors()]);
+  }
+}
