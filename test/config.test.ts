@@ -66,3 +66,21 @@ describe('claimcheck train (compiled CLI)', () => {
     }
   });
 });
+
+describe("paper A's main result from the CLI (issue acceptance)", () => {
+  it('paper-a-main: GD memorizes noise (test error >= 0.3, train loss <= 0.01); label-noise GD learns the signal', () => {
+    const run = (algo: string) => {
+      const r = cli('train', '--preset', 'paper-a-main', '--algo', algo, '--json', '--quiet');
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout);
+    };
+    const gd = run('gd');
+    expect(gd.final.testError).toBeGreaterThanOrEqual(0.3);
+    expect(gd.final.trainLoss).toBeLessThanOrEqual(0.01);
+    expect(gd.final.ratio).toBeGreaterThan(10); // noise memorization dominates
+    const ln = run('lngd');
+    expect(ln.final.testError).toBeLessThanOrEqual(0.05);
+    expect(ln.final.trainLoss).toBeGreaterThan(0.05);
+    expect(ln.final.diverged).toBeNull();
+  });
+});
