@@ -1,9 +1,7 @@
+import { divergedVerdict, replicateSeeds, trainVariants } from '../src/claims/common';
 import {
-  budgetVerdict, divergedVerdict, regimeConfig, replicateSeeds, report, trainVariants, vacuousVerdict,
-} from '../src/claims/common';
-import {
-  capSettings, derived, logMargin, PAPER_A_REFERENCE, paperARegimes, regionClauses, regionConstants, regionOf,
-  replicateMargin, replicateVerdict, stepsFor, timeTGD, WORKING_REGION,
+  logMargin, PAPER_A_REFERENCE, regionConstants, regionHypothesesAndRegimes, regionPreflight, seedsVerdict, stepsFor, timeTGD,
+  WORKING_REGION,
 } from '../src/claims/paperA';
 import type { Claim, Evaluation } from '../src/claims/types';
 
@@ -53,29 +51,19 @@ export const claim: Claim = {
   kind: 'regime',
   constants,
 
-  hypotheses(regime, ctx) {
-    return report(regionClauses(regime, regionOf(ctx.constants)));
-  },
-
-  regimes(mode, ctx) {
-    return paperARegimes(mode, regionOf(ctx.constants));
-  },
+  ...regionHypothesesAndRegimes,
 
   async evaluate(regime, ctx): Promise<Evaluation> {
-    const k = ctx.constants;
-    const hypotheses = report(regionClauses(regime, regionOf(k)));
-    const vacuous = vacuousVerdict(hypotheses, ctx);
-    if (vacuous) return vacuous;
-
-    const base = regimeConfig(regime);
-    const TGD = timeTGD(base, k.eps, k.kStage, k.kFit); // Theorem 3.1's time, our constants
-    const tGD = stepsFor(TGD, k.minSteps);
-    // measure every `every` steps; t* = the last measurement <= T_GD ("by T_GD")
-    const every = Math.max(1, Math.floor(tGD / Math.max(1, Math.round(k.evalPoints / k.horizon))));
-    const tStar = Math.floor(tGD / every) * every;
-    const steps = Math.max(tStar, Math.ceil(k.horizon * tGD));
-    const budget = budgetVerdict(steps, capSettings(ctx, k.runStepCap), hypotheses);
-    if (budget) return budget;
+    const pre = regionPreflight(regime, ctx, (base, k) => {
+      const TGD = timeTGD(base, k.eps, k.kStage, k.kFit); // Theorem 3.1's time, our constants
+      const tGD = stepsFor(TGD, k.minSteps);
+      // measure every `every` steps; t* = the last measurement <= T_GD ("by T_GD")
+      const every = Math.max(1, Math.floor(tGD / Math.max(1, Math.round(k.evalPoints / k.horizon))));
+      const tStar = Math.floor(tGD / every) * every;
+      return { TGD, every, tStar, steps: Math.max(tStar, Math.ceil(k.horizon * tGD)) };
+    });
+    if (pre.early) return pre.early;
+    const { k, hypotheses, base, plan: { TGD, every, tStar, steps } } = pre;
 
     const cfg = { ...base, algo: 'gd' as const, steps, evalEvery: every };
     const trained = await trainVariants(cfg, { gd: {} }, replicateSeeds(regime, ctx.settings.replicates), ctx);
@@ -106,19 +94,9 @@ export const claim: Claim = {
     });
 
     // Theorem 3.1 holds with probability >= 1 - d^-1/4
-    const pClaim = 1 - base.d ** -0.25;
-    const successes = perSeed.filter((s) => s.holds).length;
-    const { verdict, pValue } = replicateVerdict(successes, perSeed.length, pClaim, ctx.settings.alpha);
-    return {
-      verdict,
-      margin: replicateMargin(perSeed.map((s) => s.margin), pClaim),
-      measurements: {
-        TGD, tCheck: tStar, steps, successes, trials: perSeed.length, pClaim, pValue,
-        derived: derived(base), perSeed,
-      },
-      hypotheses,
-      configs,
-      note: `${successes}/${perSeed.length} seeds: GD fit to eps by T_GD and then test error >= ${k.testErrorMin}`,
-    };
+    return seedsVerdict(perSeed, 1 - base.d ** -0.25, ctx, {
+      hypotheses, configs, base, measurements: { TGD, tCheck: tStar, steps },
+      what: `GD fit to eps by T_GD and then test error >= ${k.testErrorMin}`,
+    });
   },
 };

@@ -1,9 +1,7 @@
+import { divergedVerdict, replicateSeeds, trainVariants } from '../src/claims/common';
 import {
-  budgetVerdict, divergedVerdict, regimeConfig, replicateSeeds, report, trainVariants, vacuousVerdict,
-} from '../src/claims/common';
-import {
-  capSettings, derived, evalEveryFor, logMargin, PAPER_A_REFERENCE, paperARegimes, regionClauses, regionConstants, regionOf,
-  replicateMargin, replicateVerdict, stepsFor, timeTLN, WORKING_REGION,
+  evalEveryFor, logMargin, PAPER_A_REFERENCE, regionConstants, regionHypothesesAndRegimes, regionPreflight, seedsVerdict, stepsFor,
+  timeTLN, WORKING_REGION,
 } from '../src/claims/paperA';
 import type { Claim, Evaluation } from '../src/claims/types';
 
@@ -58,25 +56,15 @@ export const claim: Claim = {
   kind: 'regime',
   constants,
 
-  hypotheses(regime, ctx) {
-    return report(regionClauses(regime, regionOf(ctx.constants)));
-  },
-
-  regimes(mode, ctx) {
-    return paperARegimes(mode, regionOf(ctx.constants));
-  },
+  ...regionHypothesesAndRegimes,
 
   async evaluate(regime, ctx): Promise<Evaluation> {
-    const k = ctx.constants;
-    const hypotheses = report(regionClauses(regime, regionOf(k)));
-    const vacuous = vacuousVerdict(hypotheses, ctx);
-    if (vacuous) return vacuous;
-
-    const base = regimeConfig(regime);
-    const TLN = timeTLN(base, k.kStage, k.kSignal); // Theorem 3.2's time, our constants
-    const steps = stepsFor(TLN, k.minSteps);
-    const budget = budgetVerdict(steps, capSettings(ctx, k.runStepCap), hypotheses);
-    if (budget) return budget;
+    const pre = regionPreflight(regime, ctx, (base, k) => {
+      const TLN = timeTLN(base, k.kStage, k.kSignal); // Theorem 3.2's time, our constants
+      return { TLN, steps: stepsFor(TLN, k.minSteps) };
+    });
+    if (pre.early) return pre.early;
+    const { k, hypotheses, base, plan: { TLN, steps } } = pre;
 
     const cfg = { ...base, algo: 'lngd' as const, steps, evalEvery: evalEveryFor(steps, k.evalPoints) };
     const trained = await trainVariants(cfg, { lngd: {} }, replicateSeeds(regime, ctx.settings.replicates), ctx);
@@ -104,16 +92,9 @@ export const claim: Claim = {
       };
     });
 
-    const pClaim = 1 - k.failProb;
-    const successes = perSeed.filter((s) => s.holds).length;
-    const { verdict, pValue } = replicateVerdict(successes, perSeed.length, pClaim, ctx.settings.alpha);
-    return {
-      verdict,
-      margin: replicateMargin(perSeed.map((s) => s.margin), pClaim),
-      measurements: { TLN, steps, errBound, errBoundVacuous: errBound >= 0.5, successes, trials: perSeed.length, pClaim, pValue, derived: derived(base), perSeed },
-      hypotheses,
-      configs,
-      note: `${successes}/${perSeed.length} seeds: loss stays >= ${k.lossMin} and test error <= ${errBound.toPrecision(3)} at T_LN`,
-    };
+    return seedsVerdict(perSeed, 1 - k.failProb, ctx, {
+      hypotheses, configs, base, measurements: { TLN, steps, errBound, errBoundVacuous: errBound >= 0.5 },
+      what: `loss stays >= ${k.lossMin} and test error <= ${errBound.toPrecision(3)} at T_LN`,
+    });
   },
 };

@@ -1,9 +1,7 @@
+import { divergedVerdict, replicateSeeds, trainVariants } from '../src/claims/common';
 import {
-  budgetVerdict, divergedVerdict, regimeConfig, replicateSeeds, report, trainVariants, vacuousVerdict,
-} from '../src/claims/common';
-import {
-  capSettings, derived, evalEveryFor, logMargin, PAPER_A_REFERENCE, paperARegimes, regionClauses, regionConstants,
-  regionOf, replicateMargin, replicateVerdict, stepsFor, timeT1, timeTLN, WORKING_REGION,
+  evalEveryFor, logMargin, PAPER_A_REFERENCE, regionConstants, regionHypothesesAndRegimes, regionPreflight, seedsVerdict, stepsFor,
+  timeT1, timeTLN, WORKING_REGION,
 } from '../src/claims/paperA';
 import type { Claim, Evaluation } from '../src/claims/types';
 
@@ -63,26 +61,16 @@ export const claim: Claim = {
   kind: 'regime',
   constants,
 
-  hypotheses(regime, ctx) {
-    return report(regionClauses(regime, regionOf(ctx.constants)));
-  },
-
-  regimes(mode, ctx) {
-    return paperARegimes(mode, regionOf(ctx.constants));
-  },
+  ...regionHypothesesAndRegimes,
 
   async evaluate(regime, ctx): Promise<Evaluation> {
-    const k = ctx.constants;
-    const hypotheses = report(regionClauses(regime, regionOf(k)));
-    const vacuous = vacuousVerdict(hypotheses, ctx);
-    if (vacuous) return vacuous;
-
-    const base = regimeConfig(regime);
-    const T1 = k.kT1 * timeT1(base);
-    const TLN = timeTLN(base, k.kStage, k.kSignal);
-    const steps = Math.max(stepsFor(TLN, k.minSteps), 2 * stepsFor(T1, 1));
-    const budget = budgetVerdict(steps, capSettings(ctx, k.runStepCap), hypotheses);
-    if (budget) return budget;
+    const pre = regionPreflight(regime, ctx, (base, k) => {
+      const T1 = k.kT1 * timeT1(base);
+      const TLN = timeTLN(base, k.kStage, k.kSignal);
+      return { T1, TLN, steps: Math.max(stepsFor(TLN, k.minSteps), 2 * stepsFor(T1, 1)) };
+    });
+    if (pre.early) return pre.early;
+    const { k, hypotheses, base, plan: { T1, TLN, steps } } = pre;
 
     const cfg = { ...base, algo: 'lngd' as const, steps, evalEvery: evalEveryFor(steps, k.evalPoints) };
     const trained = await trainVariants(cfg, { lngd: {} }, replicateSeeds(regime, ctx.settings.replicates), ctx);
@@ -126,19 +114,9 @@ export const claim: Claim = {
       };
     });
 
-    const pClaim = 1 - k.failProb;
-    const successes = perSeed.filter((s) => s.holds).length;
-    const { verdict, pValue } = replicateVerdict(successes, perSeed.length, pClaim, ctx.settings.alpha);
-    return {
-      verdict,
-      margin: replicateMargin(perSeed.map((s) => s.margin), pClaim),
-      measurements: {
-        T1, TLN, steps, iotaStar: Number.isFinite(iotaStar) ? iotaStar : null, rate, successes, trials: perSeed.length, pClaim, pValue,
-        derived: derived(base), perSeed,
-      },
-      hypotheses,
-      configs,
-      note: `${successes}/${perSeed.length} seeds: iota within the band around log((1-p)/p) and max gamma growing`,
-    };
+    return seedsVerdict(perSeed, 1 - k.failProb, ctx, {
+      hypotheses, configs, base, measurements: { T1, TLN, steps, iotaStar: Number.isFinite(iotaStar) ? iotaStar : null, rate },
+      what: 'iota within the band around log((1-p)/p) and max gamma growing',
+    });
   },
 };

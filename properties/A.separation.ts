@@ -1,9 +1,7 @@
+import { divergedVerdict, mean, replicateSeeds, trainVariants } from '../src/claims/common';
 import {
-  budgetVerdict, divergedVerdict, mean, regimeConfig, replicateSeeds, report, trainVariants, vacuousVerdict,
-} from '../src/claims/common';
-import {
-  capSettings, derived, evalEveryFor, PAPER_A_REFERENCE, paperARegimes, regionClauses, regionConstants, regionOf, stepsFor,
-  timeTLN, WORKING_REGION,
+  derived, evalEveryFor, PAPER_A_REFERENCE, regionConstants, regionHypothesesAndRegimes, regionPreflight, stepsFor, timeTLN,
+  WORKING_REGION,
 } from '../src/claims/paperA';
 import type { Claim, Evaluation, Verdict } from '../src/claims/types';
 import { pairedTTest } from '../src/stats';
@@ -53,26 +51,16 @@ export const claim: Claim = {
   kind: 'regime',
   constants,
 
-  hypotheses(regime, ctx) {
-    return report(regionClauses(regime, regionOf(ctx.constants)));
-  },
-
-  regimes(mode, ctx) {
-    return paperARegimes(mode, regionOf(ctx.constants));
-  },
+  ...regionHypothesesAndRegimes,
 
   async evaluate(regime, ctx): Promise<Evaluation> {
-    const k = ctx.constants;
+    const pre = regionPreflight(regime, ctx, (base, k) => {
+      const TLN = timeTLN(base, k.kStage, k.kSignal);
+      return { TLN, steps: stepsFor(TLN, k.minSteps) };
+    });
+    if (pre.early) return pre.early;
+    const { k, hypotheses, base, plan: { TLN, steps } } = pre;
     const { alpha } = ctx.settings;
-    const hypotheses = report(regionClauses(regime, regionOf(k)));
-    const vacuous = vacuousVerdict(hypotheses, ctx);
-    if (vacuous) return vacuous;
-
-    const base = regimeConfig(regime);
-    const TLN = timeTLN(base, k.kStage, k.kSignal);
-    const steps = stepsFor(TLN, k.minSteps);
-    const budget = budgetVerdict(steps, capSettings(ctx, k.runStepCap), hypotheses);
-    if (budget) return budget;
 
     const cfg = { ...base, steps, evalEvery: evalEveryFor(steps, k.evalPoints) };
     const trained = await trainVariants(cfg, { gd: { algo: 'gd' }, lngd: { algo: 'lngd' } }, replicateSeeds(regime, ctx.settings.replicates), ctx);

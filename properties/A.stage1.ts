@@ -1,9 +1,7 @@
+import { divergedVerdict, replicateSeeds, trainVariants } from '../src/claims/common';
 import {
-  budgetVerdict, divergedVerdict, regimeConfig, replicateSeeds, report, trainVariants, vacuousVerdict,
-} from '../src/claims/common';
-import {
-  capSettings, derived, logMargin, PAPER_A_REFERENCE, paperARegimes, regionClauses, regionConstants, regionOf,
-  replicateMargin, replicateVerdict, stepsFor, timeT1, WORKING_REGION,
+  logMargin, PAPER_A_REFERENCE, regionConstants, regionHypothesesAndRegimes, regionPreflight, seedsVerdict, stepsFor, timeT1,
+  WORKING_REGION,
 } from '../src/claims/paperA';
 import type { Claim, Evaluation } from '../src/claims/types';
 
@@ -65,25 +63,15 @@ export const claim: Claim = {
   kind: 'regime',
   constants,
 
-  hypotheses(regime, ctx) {
-    return report(regionClauses(regime, regionOf(ctx.constants)));
-  },
-
-  regimes(mode, ctx) {
-    return paperARegimes(mode, regionOf(ctx.constants));
-  },
+  ...regionHypothesesAndRegimes,
 
   async evaluate(regime, ctx): Promise<Evaluation> {
-    const k = ctx.constants;
-    const hypotheses = report(regionClauses(regime, regionOf(k)));
-    const vacuous = vacuousVerdict(hypotheses, ctx);
-    if (vacuous) return vacuous;
-
-    const base = regimeConfig(regime);
-    const T1 = k.kT1 * timeT1(base);
-    const steps = stepsFor(T1, k.minSteps);
-    const budget = budgetVerdict(steps, capSettings(ctx, k.runStepCap), hypotheses);
-    if (budget) return budget;
+    const pre = regionPreflight(regime, ctx, (base, k) => {
+      const T1 = k.kT1 * timeT1(base);
+      return { T1, steps: stepsFor(T1, k.minSteps) };
+    });
+    if (pre.early) return pre.early;
+    const { k, hypotheses, base, plan: { T1, steps } } = pre;
 
     // measure at 0 and at T1 only, with the per-sample coefficients
     const cfg = { ...base, steps, evalEvery: steps };
@@ -113,19 +101,9 @@ export const claim: Claim = {
       };
     });
 
-    const pClaim = 1 - k.delta;
-    const successes = perSeed.filter((s) => s.holds).length;
-    const { verdict, pValue } = replicateVerdict(successes, perSeed.length, pClaim, ctx.settings.alpha);
-    return {
-      verdict,
-      margin: replicateMargin(perSeed.map((s) => s.margin), pClaim),
-      measurements: {
-        T1, steps, gammaBound, sigma0Mu: base.sigma0 * base.A, successes, trials: perSeed.length, pClaim, pValue,
-        derived: derived(base), perSeed,
-      },
-      hypotheses,
-      configs,
-      note: `${successes}/${perSeed.length} seeds: all samples memorized at T1 with max gamma <= ${gammaBound.toPrecision(3)}`,
-    };
+    return seedsVerdict(perSeed, 1 - k.delta, ctx, {
+      hypotheses, configs, base, measurements: { T1, steps, gammaBound, sigma0Mu: base.sigma0 * base.A },
+      what: `all samples memorized at T1 with max gamma <= ${gammaBound.toPrecision(3)}`,
+    });
   },
 };

@@ -1,7 +1,6 @@
-import { regimeConfig } from '../src/claims/common';
 import {
-  at, bDerived, bHypotheses, combineReplicates, CT1_SPEC, DELTA_SPEC, divergedVerdict, horizonSteps, lowerLimit, PAPER_B_REFERENCE,
-  paperBRegimes, preflight, regionConstants, regionOf, ReplicateOutcome, testErrors, timeT1, trainReplicates,
+  at, bDerived, combineReplicates, CT1_SPEC, DELTA_SPEC, lowerLimit, NO_FLIPS, PAPER_B_REFERENCE, regionConstants,
+  regionHypothesesAndRegimes, ReplicateOutcome, testErrors, trainToHorizon,
 } from '../src/claims/paperB';
 import type { Claim, Evaluation } from '../src/claims/types';
 
@@ -61,31 +60,17 @@ export const claim: Claim = {
   kind: 'regime',
   constants,
 
-  hypotheses(regime, ctx) {
-    return bHypotheses(regime, regionOf(ctx.constants));
-  },
-
-  regimes(mode, ctx) {
-    return paperBRegimes(mode, regionOf(ctx.constants), { horizonUnits: ctx.constants.capUnits, cT1: ctx.constants.cT1, maxSteps: ctx.settings.maxSteps, tauZeroWeight: 1 });
-  },
+  ...regionHypothesesAndRegimes((k) => k.capUnits),
 
   async evaluate(regime, ctx): Promise<Evaluation> {
-    const k = ctx.constants;
-    const base = regimeConfig(regime);
-    const T1 = timeT1(base, k.cT1);
-    const { hypotheses, early } = preflight(regime, ctx, regionOf(k), T1);
-    if (early) return early;
-    const cap = horizonSteps(base, T1, k.capUnits);
-    const steps = Math.max(T1, Math.min(cap, Math.floor(ctx.settings.maxSteps / T1) * T1));
-
-    const cfg = { ...base, algo: 'gd' as const, steps, evalEvery: T1 };
-    const { runs, trained, configs } = await trainReplicates(cfg, regime, ctx, false);
-    const diverged = divergedVerdict(trained, hypotheses, configs);
-    if (diverged) return diverged;
+    // GD every T1 up to the convergence cap (capUnits time units) or the step budget
+    const t = await trainToHorizon(regime, ctx, { horizonUnits: ctx.constants.capUnits, perSample: false });
+    if (t.early) return t.early;
+    const { k, base, T1, steps, hypotheses, runs, configs } = t;
 
     const bound = Math.exp(-base.d / (base.n * k.cPrime)); // Proposition 4.3(a)
     const outcomes: ReplicateOutcome[] = runs.map((run) => {
-      if (run.nFlipped === 0) return { seed: run.seed, status: 'vacuous', reason: 'no training label was flipped (S_f empty)' };
+      if (run.nFlipped === 0) return { seed: run.seed, status: 'vacuous', reason: NO_FLIPS };
       const t1 = at(run.result, T1);
       if (!t1) return { seed: run.seed, status: 'budget', reason: `no measurement at T1 = ${T1}` };
       const conv = run.result.trajectory.find((t) => t.step >= T1 && t.trainLoss <= k.epsConv);

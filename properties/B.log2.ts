@@ -1,9 +1,9 @@
-import { regimeConfig } from '../src/claims/common';
 import {
-  at, bDerived, bHypotheses, combineReplicates, CT1_SPEC, DELTA_SPEC, divergedVerdict, horizonSteps, maxOf, minOf,
-  PAPER_B_REFERENCE, paperBRegimes, preflight, regionConstants, regionOf, ReplicateOutcome, splitSamples, timeT1, trainReplicates,
+  at, bDerived, combineReplicates, CT1_SPEC, DELTA_SPEC, maxOf, minOf, NO_FLIPS, PAPER_B_REFERENCE, regionConstants,
+  regionHypothesesAndRegimes, ReplicateOutcome, splitSamples, trainToHorizon,
 } from '../src/claims/paperB';
 import type { Claim, Evaluation } from '../src/claims/types';
+import { STAGE1_REGION } from './B.stage1';
 
 /**
  * B.log2: Proposition 4.3(b) of paper B, small-loss sample selection at the threshold log 2.
@@ -28,13 +28,8 @@ import type { Claim, Evaluation } from '../src/claims/types';
  */
 
 const constants = {
-  ...regionConstants({
-    nSnr2Lo: 8, nSnr2Hi: 16,
-    tauMin: 0.05, tauMax: 0.15,
-    dOverNMin: 16,
-    etaMax: 10, sigma0Max: 0.05, widthLog: 2, nMin: 60,
-    nMax: 120, mMax: 20, dOverNMax: 40, etaMin: 1, sigma0Min: 0.005, unitMax: 150, nTest: 200,
-  }),
+  // B.stage1's region, but for the generator box's largest time unit (unitMax 150, B.stage1: 200)
+  ...regionConstants({ ...STAGE1_REGION, unitMax: 150 }),
   cT1: CT1_SPEC,
   horizonUnits: { default: 10, min: 0, help: 'precision/recall of the log-2 rule are reported up to horizonUnits n m/(eta sigma_p^2 d) steps (not part of the verdict)' },
   delta: DELTA_SPEC,
@@ -55,32 +50,16 @@ export const claim: Claim = {
   kind: 'regime',
   constants,
 
-  hypotheses(regime, ctx) {
-    return bHypotheses(regime, regionOf(ctx.constants));
-  },
-
-  regimes(mode, ctx) {
-    return paperBRegimes(mode, regionOf(ctx.constants), {
-      horizonUnits: Math.max(ctx.constants.cT1, ctx.constants.horizonUnits), cT1: ctx.constants.cT1, maxSteps: ctx.settings.maxSteps, tauZeroWeight: 1,
-    });
-  },
+  ...regionHypothesesAndRegimes((k) => Math.max(k.cT1, k.horizonUnits)),
 
   async evaluate(regime, ctx): Promise<Evaluation> {
-    const k = ctx.constants;
-    const base = regimeConfig(regime);
-    const T1 = timeT1(base, k.cT1);
-    const { hypotheses, early } = preflight(regime, ctx, regionOf(k), T1);
-    if (early) return early;
-    // the series runs as far as the budget allows (the verdict only needs T1)
-    const steps = Math.max(T1, Math.min(horizonSteps(base, T1, k.horizonUnits), Math.floor(ctx.settings.maxSteps / T1) * T1));
-
-    const cfg = { ...base, algo: 'gd' as const, steps, evalEvery: T1 };
-    const { runs, trained, configs } = await trainReplicates(cfg, regime, ctx, true);
-    const diverged = divergedVerdict(trained, hypotheses, configs);
-    if (diverged) return diverged;
+    // GD every T1, per sample: the series runs to horizonUnits time units as far as the budget allows (the verdict only needs T1)
+    const t = await trainToHorizon(regime, ctx, { horizonUnits: ctx.constants.horizonUnits, perSample: true });
+    if (t.early) return t.early;
+    const { k, base, T1, steps, hypotheses, runs, configs } = t;
 
     const outcomes: ReplicateOutcome[] = runs.map((run) => {
-      if (run.nFlipped === 0) return { seed: run.seed, status: 'vacuous', reason: 'no training label was flipped (S_f empty)' };
+      if (run.nFlipped === 0) return { seed: run.seed, status: 'vacuous', reason: NO_FLIPS };
       const meas = at(run.result, T1);
       if (!meas) return { seed: run.seed, status: 'budget', reason: `no measurement at T1 = ${T1}` };
       // precision / recall of "select loss <= log 2" over time

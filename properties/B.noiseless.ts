@@ -1,7 +1,6 @@
-import { regimeConfig } from '../src/claims/common';
 import {
-  bDerived, bHypotheses, combineReplicates, CT1_SPEC, DELTA_SPEC, divergedVerdict, horizonSteps, lowerLimit, minOf, PAPER_B_REFERENCE,
-  paperBRegimes, preflight, regionConstants, regionOf, ReplicateOutcome, splitSamples, testErrors, timeT1, trainReplicates,
+  bDerived, combineReplicates, CT1_SPEC, DELTA_SPEC, lowerLimit, minOf, PAPER_B_REFERENCE, regionConstants, regionHypothesesAndRegimes,
+  ReplicateOutcome, splitSamples, testErrors, trainToHorizon,
 } from '../src/claims/paperB';
 import type { Claim, Evaluation } from '../src/claims/types';
 
@@ -65,28 +64,14 @@ export const claim: Claim = {
   kind: 'regime',
   constants,
 
-  hypotheses(regime, ctx) {
-    return bHypotheses(regime, regionOf(ctx.constants));
-  },
-
-  regimes(mode, ctx) {
-    // robustness: tau = 0 in about half of the draws, label noise (where the claim should break) in the rest
-    return paperBRegimes(mode, regionOf(ctx.constants), { horizonUnits: ctx.constants.horizonUnits, cT1: ctx.constants.cT1, maxSteps: ctx.settings.maxSteps, tauZeroWeight: 14 });
-  },
+  // robustness: tau = 0 in about half of the draws (weight 14), label noise (where the claim should break) in the rest
+  ...regionHypothesesAndRegimes((k) => k.horizonUnits, 14),
 
   async evaluate(regime, ctx): Promise<Evaluation> {
-    const k = ctx.constants;
-    const base = regimeConfig(regime);
-    const T1 = timeT1(base, k.cT1);
-    const { hypotheses, early } = preflight(regime, ctx, regionOf(k), T1);
-    if (early) return early;
-    const horizon = horizonSteps(base, T1, k.horizonUnits);
-    const steps = Math.max(T1, Math.min(horizon, Math.floor(ctx.settings.maxSteps / T1) * T1));
-
-    const cfg = { ...base, algo: 'gd' as const, steps, evalEvery: T1 };
-    const { runs, trained, configs } = await trainReplicates(cfg, regime, ctx, true);
-    const diverged = divergedVerdict(trained, hypotheses, configs);
-    if (diverged) return diverged;
+    // GD every T1, per sample, up to horizonUnits time units ("late in training") or the step budget
+    const t = await trainToHorizon(regime, ctx, { horizonUnits: ctx.constants.horizonUnits, perSample: true });
+    if (t.early) return t.early;
+    const { k, base, T1, steps, hypotheses, runs, configs } = t;
 
     const q = bDerived(base);
     const bound = Math.exp(-q.harm / k.C); // Theorem 4.4: exp(-n ||mu||^4 / (C sigma_p^4 d))

@@ -1,7 +1,6 @@
-import { regimeConfig } from '../src/claims/common';
 import {
-  at, bDerived, bHypotheses, combineReplicates, CT1_SPEC, DELTA_SPEC, divergedVerdict, maxOf, minOf, PAPER_B_REFERENCE,
-  paperBRegimes, preflight, regionConstants, regionOf, ReplicateOutcome, splitSamples, timeT1, trainReplicates,
+  at, bDerived, BRegion, combineReplicates, CT1_SPEC, DELTA_SPEC, maxOf, minOf, NO_FLIPS, PAPER_B_REFERENCE, regionConstants,
+  regionHypothesesAndRegimes, ReplicateOutcome, splitSamples, trainToHorizon,
 } from '../src/claims/paperB';
 import type { Claim, Evaluation } from '../src/claims/types';
 
@@ -35,14 +34,17 @@ import type { Claim, Evaluation } from '../src/claims/types';
  * The preset fixtures/presets/paper-b.json was tuned accordingly (n SNR^2 = 8, d = 20 n).
  */
 
+/** The defaults of this claim's region (B.log2 checks the log-2 rule in the same region). */
+export const STAGE1_REGION: BRegion = {
+  nSnr2Lo: 8, nSnr2Hi: 16,
+  tauMin: 0.05, tauMax: 0.15,
+  dOverNMin: 16,
+  etaMax: 10, sigma0Max: 0.05, widthLog: 2, nMin: 60,
+  nMax: 120, mMax: 20, dOverNMax: 40, etaMin: 1, sigma0Min: 0.005, unitMax: 200, nTest: 200,
+};
+
 const constants = {
-  ...regionConstants({
-    nSnr2Lo: 8, nSnr2Hi: 16,
-    tauMin: 0.05, tauMax: 0.15,
-    dOverNMin: 16,
-    etaMax: 10, sigma0Max: 0.05, widthLog: 2, nMin: 60,
-    nMax: 120, mMax: 20, dOverNMax: 40, etaMin: 1, sigma0Min: 0.005, unitMax: 200, nTest: 200,
-  }),
+  ...regionConstants(STAGE1_REGION),
   cT1: CT1_SPEC,
   delta: DELTA_SPEC,
 };
@@ -60,29 +62,16 @@ export const claim: Claim = {
   kind: 'regime',
   constants,
 
-  hypotheses(regime, ctx) {
-    return bHypotheses(regime, regionOf(ctx.constants));
-  },
-
-  regimes(mode, ctx) {
-    return paperBRegimes(mode, regionOf(ctx.constants), { horizonUnits: ctx.constants.cT1, cT1: ctx.constants.cT1, maxSteps: ctx.settings.maxSteps, tauZeroWeight: 1 });
-  },
+  ...regionHypothesesAndRegimes((k) => k.cT1),
 
   async evaluate(regime, ctx): Promise<Evaluation> {
-    const k = ctx.constants;
-    const base = regimeConfig(regime);
-    const T1 = timeT1(base, k.cT1);
-    const { hypotheses, early } = preflight(regime, ctx, regionOf(k), T1);
-    if (early) return early;
-
-    // measure at 0 and at T1 only, per sample
-    const cfg = { ...base, algo: 'gd' as const, steps: T1, evalEvery: T1 };
-    const { runs, trained, configs } = await trainReplicates(cfg, regime, ctx, true);
-    const diverged = divergedVerdict(trained, hypotheses, configs);
-    if (diverged) return diverged;
+    // GD to T1, measured at 0 and at T1 only, per sample
+    const t = await trainToHorizon(regime, ctx, { perSample: true });
+    if (t.early) return t.early;
+    const { k, base, T1, hypotheses, runs, configs } = t;
 
     const outcomes: ReplicateOutcome[] = runs.map((run) => {
-      if (run.nFlipped === 0) return { seed: run.seed, status: 'vacuous', reason: 'no training label was flipped (S_f empty)' };
+      if (run.nFlipped === 0) return { seed: run.seed, status: 'vacuous', reason: NO_FLIPS };
       const meas = at(run.result, T1);
       if (!meas) return { seed: run.seed, status: 'budget', reason: `no measurement at T1 = ${T1}` };
       const s = splitSamples(meas, run);

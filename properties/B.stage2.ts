@@ -1,8 +1,6 @@
-import { regimeConfig } from '../src/claims/common';
 import {
-  bDerived, bHypotheses, combineReplicates, CT1_SPEC, DELTA_SPEC, divergedVerdict, horizonSteps, minOf, PAPER_B_REFERENCE,
-  paperBRegimes, preflight, regionConstants, regionOf, ReplicateOutcome, splitSamples, testErrors, timeT1, trainReplicates,
-  upperLimit,
+  bDerived, combineReplicates, CT1_SPEC, DELTA_SPEC, minOf, NO_FLIPS, PAPER_B_REFERENCE, regionConstants, regionHypothesesAndRegimes,
+  ReplicateOutcome, splitSamples, testErrors, trainToHorizon, upperLimit,
 } from '../src/claims/paperB';
 import type { Claim, Evaluation } from '../src/claims/types';
 
@@ -74,33 +72,18 @@ export const claim: Claim = {
   kind: 'regime',
   constants,
 
-  hypotheses(regime, ctx) {
-    return bHypotheses(regime, regionOf(ctx.constants));
-  },
-
-  regimes(mode, ctx) {
-    return paperBRegimes(mode, regionOf(ctx.constants), { horizonUnits: ctx.constants.capUnits, cT1: ctx.constants.cT1, maxSteps: ctx.settings.maxSteps, tauZeroWeight: 1 });
-  },
+  ...regionHypothesesAndRegimes((k) => k.capUnits),
 
   async evaluate(regime, ctx): Promise<Evaluation> {
-    const k = ctx.constants;
-    const base = regimeConfig(regime);
-    const T1 = timeT1(base, k.cT1);
-    const { hypotheses, early } = preflight(regime, ctx, regionOf(k), T1);
-    if (early) return early;
-    // run to the convergence cap or the step budget, measuring every T1
-    const cap = horizonSteps(base, T1, k.capUnits);
-    const steps = Math.max(T1, Math.min(cap, Math.floor(ctx.settings.maxSteps / T1) * T1));
-
-    const cfg = { ...base, algo: 'gd' as const, steps, evalEvery: T1 };
-    const { runs, trained, configs } = await trainReplicates(cfg, regime, ctx, true);
-    const diverged = divergedVerdict(trained, hypotheses, configs);
-    if (diverged) return diverged;
+    // GD every T1, per sample, up to the convergence cap (capUnits time units) or the step budget
+    const t = await trainToHorizon(regime, ctx, { horizonUnits: ctx.constants.capUnits, perSample: true });
+    if (t.early) return t.early;
+    const { k, base, T1, steps, hypotheses, runs, configs } = t;
 
     const bound = 0.5 * Math.min(base.tauPlus, base.tauMinus);
     const fitBy = Math.max(T1, k.fitUnits * bDerived(base).unit); // end of stage 1: the clean samples are fitted by then
     const outcomes: ReplicateOutcome[] = runs.map((run) => {
-      if (run.nFlipped === 0) return { seed: run.seed, status: 'vacuous', reason: 'no training label was flipped (S_f empty)' };
+      if (run.nFlipped === 0) return { seed: run.seed, status: 'vacuous', reason: NO_FLIPS };
       const traj = run.result.trajectory.filter((t) => t.step >= T1);
       const conv = traj.find((t) => t.trainLoss <= k.epsConv);
       if (!conv) {

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
-import { binomialCdf } from '../stats';
 import type { TrainConfig } from '../training/config';
-import { regimeConfig } from './common';
-import type { Clause, Constants, ConstantSpec, EvalContext, Mode, Regime, Verdict } from './types';
+import { budgetVerdict, regimeConfig, replicateMargin, replicateVerdict, report, vacuousVerdict } from './common';
+import type { Claim, Clause, Constants, ConstantSpec, EvalContext, Evaluation, HypothesisReport, Mode, Regime } from './types';
 
 /**
  * Shared machinery of the paper-A claims (spec/claims.md, "Paper A"): the literal Assumption 3.1
@@ -464,33 +463,8 @@ export function logMargin(x: number, thr: number, dir: 'atLeast' | 'atMost', flo
   return Math.max(-10, Math.min(10, s));
 }
 
-/** How many of `trials` replicates a claim holding with probability >= pClaim leads us to expect (at least 1). */
-export function successesNeeded(trials: number, pClaim: number): number {
-  return Math.max(1, Math.min(trials, Math.ceil(trials * pClaim - 1e-9)));
-}
-
-/**
- * The verdict of a claim that holds "with probability >= pClaim" from `successes` of `trials`
- * independent replicates: `breaks` when an exact one-sided binomial test rejects
- * P(success) >= pClaim at level alpha, `holds` when there are at least as many successes as
- * the claim leads to expect (successesNeeded), `inconclusive` in between.
- */
-export function replicateVerdict(successes: number, trials: number, pClaim: number, alpha: number): { verdict: Verdict; pValue: number } {
-  const pValue = binomialCdf(successes, trials, pClaim);
-  if (pValue < alpha) return { verdict: 'breaks', pValue };
-  if (successes >= successesNeeded(trials, pClaim)) return { verdict: 'holds', pValue };
-  return { verdict: 'inconclusive', pValue };
-}
-
-/**
- * The regime margin from per-replicate margins: the k-th largest, k = successesNeeded, so it is
- * > 0 exactly when enough replicates hold.
- */
-export function replicateMargin(margins: number[], pClaim: number): number | null {
-  if (margins.length === 0) return null;
-  const sorted = [...margins].sort((a, b) => b - a);
-  return sorted[successesNeeded(margins.length, pClaim) - 1];
-}
+// successesNeeded, replicateVerdict and replicateMargin: the binomial rule shared with paper B (common.ts)
+export { replicateMargin, replicateVerdict, successesNeeded } from './common';
 
 /** The evaluation-point spacing of a run of `steps` steps with about `points` measurements. */
 export function evalEveryFor(steps: number, points: number): number {
@@ -523,4 +497,85 @@ export const WORKING_REGION: Region = {
  */
 export function capSettings(ctx: Pick<EvalContext, 'settings'>, cap: number): Pick<EvalContext, 'settings'> {
   return { settings: { ...ctx.settings, maxSteps: Math.min(ctx.settings.maxSteps, cap) } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scaffolding of a claim checked in its working region
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `hypotheses` and `regimes` of an A claim checked in its working region (its region constants,
+ * regionConstants): the region's clauses, and the paper-A regimes inside / across and beyond it.
+ */
+export const regionHypothesesAndRegimes: Pick<Claim, 'hypotheses' | 'regimes'> = {
+  hypotheses(regime, ctx) {
+    return report(regionClauses(regime, regionOf(ctx.constants)));
+  },
+  regimes(mode, ctx) {
+    return paperARegimes(mode, regionOf(ctx.constants));
+  },
+};
+
+/** What an A claim's evaluation knows once its regime passed the preflight. */
+export interface RegionPreflight<P> {
+  early: null;
+  /** the claim's constants */
+  k: Constants;
+  hypotheses: HypothesisReport;
+  /** the regime's training configuration */
+  base: TrainConfig;
+  /** the claim's time points, from `plan` */
+  plan: P;
+}
+
+/**
+ * The verdicts an A claim checks before training: `vacuous` (in-regime, outside the working
+ * region), then `budget` when the run `plan` asks for (its `steps`, from the regime's configuration
+ * and the claim's constants) exceeds min(profile maxSteps, the claim's `runStepCap`). Either that
+ * early evaluation, or the constants, hypotheses, configuration and plan to train with.
+ */
+export function regionPreflight<P extends { steps: number }>(
+  regime: Regime,
+  ctx: EvalContext,
+  plan: (base: TrainConfig, k: Constants) => P,
+): { early: Evaluation } | RegionPreflight<P> {
+  const k = ctx.constants;
+  const hypotheses = report(regionClauses(regime, regionOf(k)));
+  const vacuous = vacuousVerdict(hypotheses, ctx);
+  if (vacuous) return { early: vacuous };
+  const base = regimeConfig(regime);
+  const p = plan(base, k);
+  const budget = budgetVerdict(p.steps, capSettings(ctx, k.runStepCap), hypotheses);
+  if (budget) return { early: budget };
+  return { early: null, k, hypotheses, base, plan: p };
+}
+
+/** One seed's outcome of a claim that holds "with probability >= pClaim" (more fields are measurements). */
+export interface SeedOutcome {
+  seed: number;
+  holds: boolean;
+  margin: number;
+}
+
+/**
+ * The regime's evaluation from the seeds' outcomes: the binomial rule (replicateVerdict) against
+ * pClaim, the margin replicateMargin; measurements are `measurements`, then successes, trials,
+ * pClaim, pValue, derived(base) and the seeds; the note "s/t seeds: <what>".
+ */
+export function seedsVerdict(
+  perSeed: SeedOutcome[],
+  pClaim: number,
+  ctx: Pick<EvalContext, 'settings'>,
+  r: { hypotheses: HypothesisReport; configs: Partial<TrainConfig>[]; base: TrainConfig; measurements: Record<string, unknown>; what: string },
+): Evaluation {
+  const successes = perSeed.filter((s) => s.holds).length;
+  const { verdict, pValue } = replicateVerdict(successes, perSeed.length, pClaim, ctx.settings.alpha);
+  return {
+    verdict,
+    margin: replicateMargin(perSeed.map((s) => s.margin), pClaim),
+    measurements: { ...r.measurements, successes, trials: perSeed.length, pClaim, pValue, derived: derived(r.base), perSeed },
+    hypotheses: r.hypotheses,
+    configs: r.configs,
+    note: `${successes}/${perSeed.length} seeds: ${r.what}`,
+  };
 }

@@ -1,11 +1,14 @@
 import fc from 'fast-check';
 import { makeDataset } from '../data/signalNoise';
-import { binomialCdf, clopperPearson } from '../stats';
+import { clopperPearson } from '../stats';
 import type { Measurement } from '../training/measure';
 import type { TrainConfig } from '../training/config';
 import type { TrainResult } from '../training/train';
-import { atLeast, atMost, budgetVerdict, divergedVerdict, regimeConfig, replicateSeeds, report, trainVariants, vacuousVerdict } from './common';
-import type { Clause, Constants, ConstantSpec, EvalContext, Evaluation, HypothesisReport, Mode, Regime, Verdict } from './types';
+import {
+  atLeast, atMost, budgetVerdict, divergedVerdict, regimeConfig, replicateMargin, replicateSeeds, replicateVerdict, report, trainVariants,
+  vacuousVerdict,
+} from './common';
+import type { Claim, Clause, Constants, ConstantSpec, EvalContext, Evaluation, HypothesisReport, Mode, Regime } from './types';
 
 /**
  * Shared machinery of the paper-B claims (spec/claims.md, "Paper B"): the paper's hypotheses as
@@ -503,30 +506,8 @@ export type ReplicateOutcome =
   | { seed: number; status: 'decided'; holds: boolean; margin: number; [k: string]: unknown }
   | { seed: number; status: 'vacuous' | 'budget'; reason: string; [k: string]: unknown };
 
-/** How many of `trials` replicates a statement holding with probability >= pClaim leads us to expect (>= 1). */
-export function successesNeeded(trials: number, pClaim: number): number {
-  return Math.max(1, Math.min(trials, Math.ceil(trials * pClaim - 1e-9)));
-}
-
-/**
- * Verdict of a statement that holds "with probability >= pClaim" from `successes` of `trials`
- * replicates: `breaks` when an exact one-sided binomial test rejects P(holds) >= pClaim at level
- * alpha, `holds` with at least successesNeeded successes, `inconclusive` in between. With 3
- * replicates and pClaim = 0.9: 3/3 holds, 2/3 inconclusive, 0-1/3 breaks.
- */
-export function replicateVerdict(successes: number, trials: number, pClaim: number, alpha: number): { verdict: Verdict; pValue: number } {
-  const pValue = binomialCdf(successes, trials, pClaim);
-  if (pValue < alpha) return { verdict: 'breaks', pValue };
-  if (successes >= successesNeeded(trials, pClaim)) return { verdict: 'holds', pValue };
-  return { verdict: 'inconclusive', pValue };
-}
-
-/** The regime margin: the successesNeeded-th largest replicate margin (> 0 exactly when enough replicates hold). */
-export function replicateMargin(margins: number[], pClaim: number): number | null {
-  if (margins.length === 0) return null;
-  const sorted = [...margins].sort((a, b) => b - a);
-  return sorted[successesNeeded(margins.length, pClaim) - 1];
-}
+// successesNeeded, replicateVerdict and replicateMargin: the binomial rule shared with paper A (common.ts)
+export { replicateMargin, replicateVerdict, successesNeeded } from './common';
 
 /**
  * Combine replicate outcomes into the regime's evaluation: `vacuous` when no replicate is
@@ -575,6 +556,71 @@ export function preflight(
   const early = vacuousVerdict(hypotheses, ctx) ?? budgetVerdict(stepsNeeded, ctx, hypotheses);
   return { hypotheses, early };
 }
+
+/**
+ * `hypotheses` and `regimes` of a B claim from its region constants: paper B's clauses, and the
+ * regimes inside the region / across and beyond it, the robustness draws sized for the claim's
+ * longest time point `horizonUnits(constants)` (time units n m/(eta sigma_p^2 d)) with its cT1 and
+ * the profile's step budget.
+ */
+export function regionHypothesesAndRegimes(
+  horizonUnits: (k: Constants) => number,
+  tauZeroWeight = 1,
+): Pick<Claim, 'hypotheses' | 'regimes'> {
+  return {
+    hypotheses(regime, ctx) {
+      return bHypotheses(regime, regionOf(ctx.constants));
+    },
+    regimes(mode, ctx) {
+      return paperBRegimes(mode, regionOf(ctx.constants), { horizonUnits: horizonUnits(ctx.constants), cT1: ctx.constants.cT1, maxSteps: ctx.settings.maxSteps, tauZeroWeight });
+    },
+  };
+}
+
+/** What a B claim's evaluation knows once its replicates are trained. */
+export interface TrainedReplicates {
+  early: null;
+  /** the claim's constants */
+  k: Constants;
+  hypotheses: HypothesisReport;
+  /** the regime's training configuration */
+  base: TrainConfig;
+  /** T1 = cT1 n m/(eta sigma_p^2 d) in steps (timeT1) */
+  T1: number;
+  /** the steps trained */
+  steps: number;
+  runs: BRun[];
+  configs: Partial<TrainConfig>[];
+}
+
+/**
+ * The evaluation of a B claim up to its predicate: T1 from the claim's cT1, the verdicts checked
+ * before training (preflight: vacuous, budget when T1 exceeds the step budget), GD trained on the
+ * replicate seeds (trainReplicates) measuring every T1, and `diverged`. The run is T1 steps long,
+ * or with `horizonUnits` runs to that many time units (horizonSteps), cut to the whole T1 intervals
+ * of the step budget. Either that early evaluation, or what the predicate needs.
+ */
+export async function trainToHorizon(
+  regime: Regime,
+  ctx: EvalContext,
+  o: { horizonUnits?: number; perSample: boolean },
+): Promise<{ early: Evaluation } | TrainedReplicates> {
+  const k = ctx.constants;
+  const base = regimeConfig(regime);
+  const T1 = timeT1(base, k.cT1);
+  const { hypotheses, early } = preflight(regime, ctx, regionOf(k), T1);
+  if (early) return { early };
+  const steps = o.horizonUnits === undefined ? T1 : Math.max(T1, Math.min(horizonSteps(base, T1, o.horizonUnits), Math.floor(ctx.settings.maxSteps / T1) * T1));
+
+  const cfg = { ...base, algo: 'gd' as const, steps, evalEvery: T1 };
+  const { runs, trained, configs } = await trainReplicates(cfg, regime, ctx, o.perSample);
+  const diverged = divergedVerdict(trained, hypotheses, configs);
+  if (diverged) return { early: diverged };
+  return { early: null, k, hypotheses, base, T1, steps, runs, configs };
+}
+
+/** A replicate with no flipped training sample: vacuous for the paper-B statements about S_f. */
+export const NO_FLIPS = 'no training label was flipped (S_f empty)';
 
 export { divergedVerdict };
 

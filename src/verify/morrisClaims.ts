@@ -20,14 +20,18 @@ interface Knob {
   factor: Omit<MorrisFactor, 'name'>;
 }
 
-/** Local ranges around the base: a factor of 2-3 either way, so the screen ranks knobs where the claim is asked. */
+/**
+ * Local ranges around the base (about a factor of 1.5-2 either way), so the screen ranks the knobs
+ * where the claim is asked; wider moves belong to the robustness mode and to sweeps. The ranges
+ * also bound the cost: a paper-B time point grows like n m / eta, its step cost like m n^2.
+ */
 export const KNOBS: Knob[] = [
-  { key: 'm', kind: 'rel', factor: { lo: 0.25, hi: 2, scale: 'log' } },
-  { key: 'eta', kind: 'rel', factor: { lo: 1 / 3, hi: 3, scale: 'log' } },
+  { key: 'm', kind: 'rel', factor: { lo: 0.5, hi: 1.5, scale: 'log' } },
+  { key: 'eta', kind: 'rel', factor: { lo: 0.5, hi: 2, scale: 'log' } },
   { key: 'sigma0', kind: 'rel', factor: { lo: 1 / 3, hi: 3, scale: 'log' } },
-  { key: 'A', kind: 'rel', factor: { lo: 0.5, hi: 2, scale: 'log' } },
-  { key: 'sigmaP', kind: 'rel', factor: { lo: 0.5, hi: 2, scale: 'log' } },
-  { key: 'n', kind: 'rel', factor: { lo: 0.5, hi: 2, scale: 'log' } },
+  { key: 'A', kind: 'rel', factor: { lo: 2 / 3, hi: 1.5, scale: 'log' } },
+  { key: 'sigmaP', kind: 'rel', factor: { lo: 2 / 3, hi: 1.5, scale: 'log' } },
+  { key: 'n', kind: 'rel', factor: { lo: 2 / 3, hi: 1.5, scale: 'log' } },
   { key: 'q', kind: 'abs', factor: { lo: 1, hi: 3, scale: 'int' } },
   { key: 'p', kind: 'abs', factor: { lo: 0.02, hi: 0.4, scale: 'linear' } },
   { key: 'tauPlus', kind: 'abs', factor: { lo: 0, hi: 0.4, scale: 'linear' } },
