@@ -11,6 +11,8 @@ try {
   }
   throw e;
 }
+// `claimcheck list | head` closes the pipe early: that is not an error
+process.stdout.on('error', (e) => { if (e && e.code === 'EPIPE') process.exit(0); else throw e; });
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err) => { process.stderr.write(`claimcheck: ${err && err.stack ? err.stack : err}\n`); process.exitCode = 1; },

@@ -1,27 +1,21 @@
 import { ConfigError } from '../training/config';
 import { UsageError } from './args';
-import { trainCommand } from './trainCommand';
-import { presetsCommand } from './presetsCommand';
-import { listCommand } from './listCommand';
-import { checkCommand } from './checkCommand';
-import { replayCommand } from './replayCommand';
-import { assumptionsCommand } from './assumptionsCommand';
-import { sweepCommand } from './sweepCommand';
-import { reportCommand } from './reportCommand';
-import { verifyCommand } from './verifyCommand';
-
 type Command = (argv: string[]) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; help: string }> = {
-  train: { run: trainCommand, help: 'train one configuration and print its measurements' },
-  presets: { run: presetsCommand, help: 'list the named settings in fixtures/presets' },
-  list: { run: listCommand, help: 'list the claims with their sources and hypotheses' },
-  check: { run: checkCommand, help: 'test claims as properties over drawn regimes' },
-  replay: { run: replayCommand, help: 're-evaluate one result from its seed and path' },
-  assumptions: { run: assumptionsCommand, help: "audit a setting against paper A's assumption and paper B's conditions" },
-  verify: { run: verifyCommand, help: 'the main job: every claim in both modes, figures and a report in reports/latest' },
-  sweep: { run: sweepCommand, help: 'map a training metric or a claim over named axes (phase diagrams)' },
-  report: { run: reportCommand, help: 'render (or merge shards of) a results folder' },
+/**
+ * Commands are loaded on demand: `train` does not pay for loading vega, resvg and every claim
+ * module (whole-process start-up is what a user feels).
+ */
+const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> = {
+  train: { load: async () => (await import('./trainCommand')).trainCommand, help: 'train one configuration and print its measurements' },
+  presets: { load: async () => (await import('./presetsCommand')).presetsCommand, help: 'list the named settings in fixtures/presets' },
+  list: { load: async () => (await import('./listCommand')).listCommand, help: 'list the claims with their sources and hypotheses' },
+  check: { load: async () => (await import('./checkCommand')).checkCommand, help: 'test claims as properties over drawn regimes' },
+  replay: { load: async () => (await import('./replayCommand')).replayCommand, help: 're-evaluate one result from its seed and path' },
+  assumptions: { load: async () => (await import('./assumptionsCommand')).assumptionsCommand, help: "audit a setting against paper A's assumption and paper B's conditions" },
+  verify: { load: async () => (await import('./verifyCommand')).verifyCommand, help: 'the main job: every claim in both modes, figures and a report in reports/latest' },
+  sweep: { load: async () => (await import('./sweepCommand')).sweepCommand, help: 'map a training metric or a claim over named axes (phase diagrams)' },
+  report: { load: async () => (await import('./reportCommand')).reportCommand, help: 'render (or merge shards of) a results folder' },
 };
 
 function help(): string {
@@ -42,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await c.run(rest);
+    return await (await c.load())(rest);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError || (e as Error).name === 'StoreCorruptError' || (e as Error).name === 'InputError') {
       process.stderr.write(`claimcheck ${cmd}: ${(e as Error).message}\n`);
