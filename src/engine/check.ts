@@ -58,7 +58,8 @@ async function evaluateRecord(
     ...(ev.note ? { note: ev.note } : {}),
     ...(out.error ? { error: out.error } : {}),
     seconds: out.seconds, backend: out.backend, engine: opts.engine,
-    replay: replayCommand(claim.id, opts.mode, opts.seed, path, opts.replayFlags ?? profileFlags(opts.profile)),
+    // a shrink step's path inside fast-check's tree is not known here: its counterexample carries it
+    replay: kind === 'run' ? replayCommand(claim.id, opts.mode, opts.seed, path, opts.replayFlags ?? profileFlags(opts.profile)) : '',
   };
   if (!opts.store.get(key)) opts.store.append(record);
   return { record: opts.store.get(key) ?? record, cached: false };
@@ -75,7 +76,7 @@ async function shrinkBreak(claim: Claim, arb: fc.Arbitrary<Regime>, start: Regim
       calls++;
       // stop shrinking (accept) once the budget is spent; cached evaluations are free
       if (spent >= budget || calls > 4 * budget + 1) return true;
-      const { record, cached } = await evaluateRecord(claim, regime, '?', 'shrink', opts);
+      const { record, cached } = await evaluateRecord(claim, regime, '', 'shrink', opts);
       if (!cached) spent++;
       if (record.verdict === 'breaks') last = record;
       return record.verdict !== 'breaks';
