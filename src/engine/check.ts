@@ -104,7 +104,9 @@ export async function checkClaim(claim: Claim, opts: CheckOptions): Promise<Clai
       const regime = regimeAt(arb, opts.seed, String(i));
       const { record } = await evaluateRecord(claim, regime, String(i), 'run', opts);
       opts.progress?.tick(1, `${claim.id} ${opts.mode} ${record.verdict}`);
-      return { ...record, path: String(i) };
+      // the store is keyed by regime: a draw may find a record first made elsewhere (a shrink step)
+      const path = String(i);
+      return { ...record, kind: 'run' as const, path, seed: opts.seed, replay: replayCommand(claim.id, opts.mode, opts.seed, path, opts.replayFlags ?? profileFlags(opts.profile)) };
     }),
   );
   const counterexamples: Counterexample[] = [];
