@@ -5,16 +5,16 @@ import type { ConstantsProfile } from '../claims/constants';
 import { loadPreset } from '../training/presets';
 import { snr } from '../training/config';
 import { FlagSpec, parseArgs, UsageError, usage } from './args';
-import { profileFromFlag } from './common';
+import { COMMON_FLAGS, profileFromFlag } from './common';
 import { parseSets } from './trainCommand';
 import { resolveConfig } from '../training/config';
 
 const FLAGS: Record<string, FlagSpec> = {
+  constants: COMMON_FLAGS.constants,
+  help: COMMON_FLAGS.help,
   preset: { kind: 'string', help: 'the setting to audit (fixtures/presets/NAME.json)' },
   set: { kind: 'list', help: 'key=value override of the preset, repeatable' },
-  constants: { kind: 'string', help: 'constants profile (default "default")' },
   json: { kind: 'boolean', help: 'print JSON' },
-  help: { kind: 'boolean', help: 'this help' },
 };
 
 /** Which claims' hypotheses an audit reports: paper A's assumption and paper B's conditions. */

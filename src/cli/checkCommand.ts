@@ -8,23 +8,19 @@ import type { ClaimSummary, RegimeRecord } from '../engine/summary';
 import { atomicWriteJson } from '../util/atomicWrite';
 import { createProgress } from '../util/progress';
 import { FlagSpec, parseArgs, UsageError, usage } from './args';
-import { engineFromFlag, modesFromFlag, positiveInt, profileFromFlag, reportsBase } from './common';
+import { COMMON_FLAGS, engineFromFlag, modesFromFlag, positiveInt, profileFromFlag, reportsBase } from './common';
 
 const FLAGS: Record<string, FlagSpec> = {
+  ...COMMON_FLAGS,
   mode: { kind: 'string', help: 'in-regime | robustness | both (default in-regime)' },
   runs: { kind: 'int', help: 'regimes drawn per claim and mode (default 20)' },
   seed: { kind: 'int', help: 'fast-check seed (default 1)' },
   budget: { kind: 'number', help: 'scale the number of runs and the shrink budget by this factor (default 1)' },
   'max-steps': { kind: 'int', help: 'step budget of one training run (profile setting maxSteps)' },
-  constants: { kind: 'string', help: 'constants profile: a name in fixtures/constants or a JSON file (default "default")' },
-  engine: { kind: 'string', help: 'training engine: auto | weight | coefficient | reference' },
-  workers: { kind: 'int', help: 'worker processes (default: one per core; 0 = in this process)' },
   'no-shrink': { kind: 'boolean', help: 'do not shrink breaking regimes' },
   out: { kind: 'string', help: 'results folder (default reports/check-<time>)' },
   resume: { kind: 'boolean', help: 'continue the run in --out (or the latest check run): finished regimes are not redone' },
   json: { kind: 'boolean', help: 'print one JSON object per claim and mode (one per line)' },
-  quiet: { kind: 'boolean', help: 'no progress line' },
-  help: { kind: 'boolean', help: 'this help' },
 };
 
 export function summaryLine(s: ClaimSummary): string {

@@ -3,8 +3,17 @@ import { CLAIMS } from '../claims/registry';
 import { ConstantsProfile, InputError, loadProfile } from '../claims/constants';
 import { MODES, Mode } from '../claims/types';
 import type { EngineChoice } from '../training/config';
-import { UsageError } from './args';
+import { FlagSpec, UsageError } from './args';
 import { packageRoot } from '../util/paths';
+
+/** The flags several commands share, declared once (commands spread the ones they take). */
+export const COMMON_FLAGS = {
+  constants: { kind: 'string', help: 'constants profile: a name in fixtures/constants or a JSON file (default "default")' },
+  engine: { kind: 'string', help: 'training engine: auto | weight | coefficient | reference (default auto)' },
+  workers: { kind: 'int', help: 'worker processes (default: one per core; 0 = in this process)' },
+  quiet: { kind: 'boolean', help: 'no progress line' },
+  help: { kind: 'boolean', help: 'this help' },
+} satisfies Record<string, FlagSpec>;
 
 /** Flags shared by the commands that run claims. */
 export function profileFromFlag(flag: unknown): ConstantsProfile {

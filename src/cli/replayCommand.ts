@@ -2,16 +2,16 @@ import { findClaim } from '../claims/registry';
 import { replay } from '../engine/check';
 import { createPool } from '../engine/pool';
 import { FlagSpec, parseArgs, UsageError, usage } from './args';
-import { engineFromFlag, modesFromFlag, profileFromFlag } from './common';
+import { COMMON_FLAGS, engineFromFlag, modesFromFlag, profileFromFlag } from './common';
 
 const FLAGS: Record<string, FlagSpec> = {
+  constants: COMMON_FLAGS.constants,
+  engine: COMMON_FLAGS.engine,
+  help: COMMON_FLAGS.help,
   mode: { kind: 'string', help: 'in-regime | robustness (as printed with the result)' },
   seed: { kind: 'int', help: 'the fast-check seed of the result' },
   path: { kind: 'string', help: 'the fast-check path of the result, e.g. 7 or 7:0:1' },
-  constants: { kind: 'string', help: 'constants profile (as printed with the result)' },
-  engine: { kind: 'string', help: 'training engine' },
   json: { kind: 'boolean', help: 'print JSON' },
-  help: { kind: 'boolean', help: 'this help' },
 };
 
 export async function replayCommand(argv: string[]): Promise<number> {

@@ -14,10 +14,11 @@ import { summarizeSweep, SweepRunMeta } from '../sweep/summarize';
 import { parseAlgo } from '../training/config';
 import { gitRevision } from '../report/runInfo';
 import { FlagSpec, parseArgs, UsageError, usage } from './args';
-import { engineFromFlag, modesFromFlag, profileFromFlag, reportsBase } from './common';
+import { COMMON_FLAGS, engineFromFlag, modesFromFlag, profileFromFlag, reportsBase } from './common';
 import { configFromFlags } from './trainCommand';
 
 const FLAGS: Record<string, FlagSpec> = {
+  ...COMMON_FLAGS,
   preset: { kind: 'string', help: 'base setting (fixtures/presets/NAME.json)' },
   set: { kind: 'list', help: 'key=value override of the base, repeatable' },
   axis: { kind: 'list', help: 'name=lo..hi[:log], repeatable (training keys or snr)' },
@@ -29,14 +30,9 @@ const FLAGS: Record<string, FlagSpec> = {
   random: { kind: 'int', help: 'random design with this many points instead of a grid' },
   seed: { kind: 'int', help: 'design seed: order of evaluation and random points (default 1)' },
   shard: { kind: 'string', help: 'i/N: evaluate only design points with index % N == i' },
-  engine: { kind: 'string', help: 'training engine (default auto)' },
-  constants: { kind: 'string', help: 'constants profile for claim sweeps' },
-  workers: { kind: 'int', help: 'worker processes (default one per core)' },
   out: { kind: 'string', help: 'results folder (default reports/sweep-<time>)' },
   resume: { kind: 'boolean', help: 'continue the sweep in --out (or the latest sweep)' },
-  quiet: { kind: 'boolean', help: 'no progress line' },
   json: { kind: 'boolean', help: 'print the summary as JSON' },
-  help: { kind: 'boolean', help: 'this help' },
 };
 
 export async function sweepCommand(argv: string[]): Promise<number> {

@@ -9,20 +9,16 @@ import { createProgress } from '../util/progress';
 import { DEFAULT_PLAN, scalePlan } from '../verify/plan';
 import { morrisBases, plannedUnits, pointLatest, runVerify } from '../verify/verify';
 import { FlagSpec, parseArgs, UsageError, usage } from './args';
-import { engineFromFlag, profileFromFlag, reportsBase } from './common';
+import { COMMON_FLAGS, engineFromFlag, profileFromFlag, reportsBase } from './common';
 import { summaryLine } from './checkCommand';
 
 const FLAGS: Record<string, FlagSpec> = {
+  ...COMMON_FLAGS,
   budget: { kind: 'number', help: 'scale the default budget by this factor (default 1: about 10 minutes on 2 cores)' },
   seed: { kind: 'int', help: 'fast-check and design seed (default 1)' },
-  constants: { kind: 'string', help: 'constants profile (default "default")' },
-  engine: { kind: 'string', help: 'training engine (default auto)' },
-  workers: { kind: 'int', help: 'worker processes (default one per core)' },
   out: { kind: 'string', help: 'run folder (default reports/verify-<time>)' },
   resume: { kind: 'boolean', help: 'continue --out, or the latest verify run' },
   fresh: { kind: 'boolean', help: 'start a new run even if the latest one was interrupted' },
-  quiet: { kind: 'boolean', help: 'no progress bar' },
-  help: { kind: 'boolean', help: 'this help' },
 };
 
 export async function verifyCommand(argv: string[]): Promise<number> {
