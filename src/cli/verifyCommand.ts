@@ -11,9 +11,11 @@ import { morrisBases, plannedUnits, pointLatest, runVerify } from '../verify/ver
 import { FlagSpec, parseArgs, UsageError, usage } from './args';
 import { COMMON_FLAGS, engineFromFlag, profileFromFlag, reportsBase } from './common';
 import { summaryLine } from './checkCommand';
+import { selectClaims } from '../claims/registry';
 
 const FLAGS: Record<string, FlagSpec> = {
   ...COMMON_FLAGS,
+  claims: { kind: 'string', help: 'comma-separated claim ids to check (default all; the figures are always made)' },
   budget: { kind: 'number', help: 'scale the default budget by this factor (default 1: about 10 minutes on 2 cores)' },
   seed: { kind: 'int', help: 'fast-check and design seed (default 1)' },
   out: { kind: 'string', help: 'run folder (default reports/verify-<time>)' },
@@ -39,16 +41,17 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   const resume = Boolean(flags.resume) || autoResume;
   const dir = autoResume ? (interrupted as string) : resolveRunDir(base, 'verify', flags.out as string | undefined, resume);
   const plan = scalePlan(DEFAULT_PLAN, budget);
+  const claims = selectClaims(typeof flags.claims === 'string' ? flags.claims.split(',').map((x) => x.trim()) : ['all']);
   const startedAt = new Date().toISOString();
-  prepareRunDir(dir, { kind: 'verify', argv, startedAt, seed, budget, plan, profile: profile.name }, resume);
+  prepareRunDir(dir, { kind: 'verify', argv, startedAt, seed, budget, plan, profile: profile.name, claims: claims.map((c) => c.id) }, resume);
   if (resume) process.stderr.write(`verify: resuming ${dir}\n`);
   const store = openStore<StoreRecord>(path.join(dir, 'results.jsonl'));
-  const morrisPoints = morrisBases(profile, seed, plan).reduce((a, b) => a + b.trajectories * (b.k + 1), 0);
-  const progress = createProgress({ total: plannedUnits(plan, morrisPoints), label: 'verify', quiet: Boolean(flags.quiet) });
+  const morrisPoints = morrisBases(profile, seed, plan, claims).reduce((a, b) => a + b.trajectories * (b.k + 1), 0);
+  const progress = createProgress({ total: plannedUnits(plan, morrisPoints, claims), label: 'verify', quiet: Boolean(flags.quiet) });
   const pool = createPool(typeof flags.workers === 'number' ? flags.workers : defaultWorkers());
   let summary;
   try {
-    summary = await runVerify({ dir, plan, budget, seed, profile, engine, pool, store, progress, argv, startedAt });
+    summary = await runVerify({ dir, claims, plan, budget, seed, profile, engine, pool, store, progress, argv, startedAt });
   } finally {
     progress.done();
     await pool.close();

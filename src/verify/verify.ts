@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CLAIMS, findClaim } from '../claims/registry';
+import type { Claim } from '../claims/types';
 import { regimeConfig } from '../claims/common';
 import { claimContext } from '../claims/context';
 import type { ConstantsProfile } from '../claims/constants';
@@ -29,6 +30,8 @@ import type { VerifyPlan } from './plan';
  */
 export interface VerifyOptions {
   dir: string;
+  /** the claims to check (default: all) */
+  claims: readonly Claim[];
   plan: VerifyPlan;
   budget: number;
   seed: number;
@@ -57,15 +60,15 @@ export function auditPresets(profile: ConstantsProfile): AuditEntry[] {
 }
 
 /** The work units of a plan, for the progress bar. */
-export function plannedUnits(plan: VerifyPlan, morrisPoints: number): number {
-  const scaling = CLAIMS.filter((c) => c.kind === 'scaling').length;
-  const claims = (CLAIMS.length - scaling) * (plan.inRegimeRuns + plan.robustnessRuns) + scaling * (plan.scalingInRegimeRuns + plan.scalingRobustnessRuns);
+export function plannedUnits(plan: VerifyPlan, morrisPoints: number, selected: readonly Claim[] = CLAIMS): number {
+  const scaling = selected.filter((c) => c.kind === 'scaling').length;
+  const claims = (selected.length - scaling) * (plan.inRegimeRuns + plan.robustnessRuns) + scaling * (plan.scalingInRegimeRuns + plan.scalingRobustnessRuns);
   return claims + 2 * plan.heatmapGrid ** 2 + plan.separationGrid ** 2 + morrisPoints + 3;
 }
 
 /** Morris bases (each claim's first in-regime draw) and trajectories per claim under a plan. */
-export function morrisBases(profile: ConstantsProfile, seed: number, plan: VerifyPlan) {
-  return CLAIMS.map((claim) => {
+export function morrisBases(profile: ConstantsProfile, seed: number, plan: VerifyPlan, selected: readonly Claim[] = CLAIMS) {
+  return selected.map((claim) => {
     const base = regimeAt(claim.regimes('in-regime', claimContext(claim, profile)), seed, '0');
     const trajectories = claim.kind === 'scaling' ? plan.morrisScalingTrajectories : plan.morrisTrajectories;
     return { claim, base, trajectories, k: knobsFor(base).length };
@@ -107,9 +110,9 @@ async function phaseDiagrams(o: VerifyOptions): Promise<PhaseDiagram[]> {
 export async function runVerify(o: VerifyOptions): Promise<VerifySummary> {
   const t0 = Date.now();
   const common = { seed: o.seed, profile: o.profile, engine: o.engine, pool: o.pool, store: o.store as unknown as Store<RegimeRecord>, progress: o.progress };
-  const bases = morrisBases(o.profile, o.seed, o.plan);
-  const regimeClaims = CLAIMS.filter((c) => c.kind !== 'scaling');
-  const scalingClaims = CLAIMS.filter((c) => c.kind === 'scaling');
+  const bases = morrisBases(o.profile, o.seed, o.plan, o.claims);
+  const regimeClaims = o.claims.filter((c) => c.kind !== 'scaling');
+  const scalingClaims = o.claims.filter((c) => c.kind === 'scaling');
   // everything is queued at once on the pool: both cores stay busy until the last unit
   const [inRegime, robustness, scalingIn, scalingRob, phases, morris, dynA, dynB] = await Promise.all([
     checkClaims(regimeClaims, ['in-regime'], { ...common, runs: o.plan.inRegimeRuns }),
