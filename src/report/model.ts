@@ -14,6 +14,8 @@ export interface RunInfo {
   /** `git rev-parse HEAD` of the claimcheck checkout, null outside git */
   gitRevision: string | null;
   node: string;
+  /** versions of the libraries results depend on (tfjs-core, the wasm backend, fast-check, ...) */
+  libraries?: Record<string, string>;
   /** tfjs backends that produced the results */
   backends: string[];
   platform: string;

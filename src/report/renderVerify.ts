@@ -369,6 +369,9 @@ export function runInfoItems(run: RunInfo): Rich[] {
     ['claimcheck: ', `${run.version ?? '—'}, git revision `, run.gitRevision ? code(run.gitRevision) : 'unknown (not run from a git checkout)'],
     ['Backends: ', (run.backends ?? []).length ? (run.backends ?? []).join(', ') : '—'],
     ['Node: ', `${run.node ?? '—'} on ${run.platform ?? '—'}, ${fmtNum(run.cpus)} CPUs`],
+    ...(run.libraries && Object.keys(run.libraries).length
+      ? [['Libraries: ', Object.entries(run.libraries).map(([k, v]) => `${k} ${v}`).join(', ')] as Rich]
+      : []),
     ['Seed: ', code(String(run.seed ?? '—')), `; budget: ${fmtNum(run.budget)}`],
   ];
   if (run.argv?.length) items.push(['Command: ', code(run.argv.map(shellQuote).join(' '))]);

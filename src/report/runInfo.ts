@@ -9,6 +9,19 @@ export function claimcheckVersion(): string {
   return JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')).version;
 }
 
+/** Installed versions of the libraries whose behaviour the results depend on. */
+export function libraryVersions(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node', 'fast-check', 'jstat', 'seedrandom']) {
+    try {
+      out[name] = JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`, { paths: [packageRoot()] }), 'utf8')).version;
+    } catch {
+      // not installed (tfjs-node is optional)
+    }
+  }
+  return out;
+}
+
 /** The git revision of the claimcheck checkout (with "-dirty" for local changes), or null. */
 export function gitRevision(): string | null {
   try {
@@ -31,6 +44,7 @@ export function runInfo(
     version: claimcheckVersion(),
     gitRevision: gitRevision(),
     node: process.version,
+    libraries: libraryVersions(),
     platform: `${os.platform()} ${os.arch()}`,
     cpus: os.cpus().length,
     finishedAt: new Date().toISOString(),
