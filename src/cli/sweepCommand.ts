@@ -74,7 +74,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const resume = Boolean(flags.resume);
   const dir = resolveRunDir(reportsBase(), 'sweep', flags.out as string | undefined, resume);
   const command = `npx claimcheck sweep ${argv.filter((a) => !a.startsWith('--out') && !a.startsWith('--shard')).join(' ')}`.replace(/\s+--shard\s+\S+/, '');
-  const meta: SweepRunMeta = { kind: 'sweep', argv, startedAt: new Date().toISOString(), spec, command, shards: [shard.count > 1 ? `${shard.index}/${shard.count}` : 'all'] };
+  const meta: SweepRunMeta = { kind: 'sweep', argv: ['claimcheck', 'sweep', ...argv], startedAt: new Date().toISOString(), spec, command, shards: [shard.count > 1 ? `${shard.index}/${shard.count}` : 'all'] };
   prepareRunDir(dir, meta as unknown as Parameters<typeof prepareRunDir>[1], resume);
   const store = openStore<SweepPoint>(path.join(dir, 'results.jsonl'));
   const progress = createProgress({ total: design.length, label: 'sweep', quiet: Boolean(flags.quiet) });

@@ -51,7 +51,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   const pool = createPool(typeof flags.workers === 'number' ? flags.workers : defaultWorkers());
   let summary;
   try {
-    summary = await runVerify({ dir, claims, plan, budget, seed, profile, engine, pool, store, progress, argv, startedAt });
+    summary = await runVerify({ dir, claims, plan, budget, seed, profile, engine, pool, store, progress, argv: ['claimcheck', 'verify', ...argv], startedAt });
   } finally {
     progress.done();
     await pool.close();
