@@ -49,7 +49,3 @@ export function initBackend(preferred: string | undefined = process.env.CLAIMCHE
   }
   return ready;
 }
-
-export function currentBackend(): string {
-  return tf.getBackend();
-}

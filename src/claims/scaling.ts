@@ -1,5 +1,5 @@
 import type { Dataset, Samples } from '../data/signalNoise';
-import { powerLawFit, PowerLawFit, studentTInv } from '../stats';
+import { studentTInv } from '../stats';
 import type { EngineChoice, TrainConfig } from '../training/config';
 import { resolveConfig } from '../training/config';
 import { train, TrainResult } from '../training/train';
@@ -190,15 +190,6 @@ export function blockedPowerLawFit(groups: readonly { x: readonly number[]; y: r
     residualSe,
     dropped,
   };
-}
-
-/** powerLawFit that returns null instead of throwing when fewer than 3 usable points remain. */
-export function tryPowerLawFit(x: readonly number[], y: readonly number[], confidence: number): PowerLawFit | null {
-  try {
-    return powerLawFit(x, y, confidence);
-  } catch {
-    return null;
-  }
 }
 
 export interface Probe {

@@ -31,8 +31,6 @@ export interface EvalOutcome {
   error?: string;
 }
 
-export type JobOutcome<J extends Job> = J extends ClaimJob ? EvalOutcome : TrainResult;
-
 export type WorkerMessage =
   | { type: 'ready'; backend: string }
   | { type: 'result'; id: number; outcome: EvalOutcome | TrainResult }
