@@ -77,7 +77,10 @@ async function shrinkBreak(claim: Claim, arb: fc.Arbitrary<Regime>, start: Regim
       // stop shrinking (accept) once the budget is spent; cached evaluations are free
       if (spent >= budget || calls > 4 * budget + 1) return true;
       const { record, cached } = await evaluateRecord(claim, regime, '', 'shrink', opts);
-      if (!cached) spent++;
+      if (!cached) {
+        spent++;
+        opts.progress?.tick(0, `${claim.id} ${opts.mode}: shrinking a counterexample (${spent}/${budget})`);
+      }
       if (record.verdict === 'breaks') last = record;
       return record.verdict !== 'breaks';
     }),
