@@ -1,8 +1,13 @@
 import { CLAIMS } from '../claims/registry';
-import { parseArgs } from './args';
+import { parseArgs, usage } from './args';
 
 export async function listCommand(argv: string[]): Promise<number> {
-  const { flags } = parseArgs(argv, { json: { kind: 'boolean', help: 'print JSON' } }, 'list');
+  const spec = { json: { kind: 'boolean', help: 'print JSON' }, help: { kind: 'boolean', help: 'this help' } } as const;
+  const { flags } = parseArgs(argv, spec, 'list');
+  if (flags.help) {
+    process.stdout.write(usage('list', '[--json]', spec));
+    return 0;
+  }
   const rows = CLAIMS.map((c) => ({
     id: c.id,
     title: c.title,
