@@ -51,6 +51,7 @@ import { train } from '../src/training/train';
 import { atomicWriteJson } from '../src/util/atomicWrite';
 import { packageRoot } from '../src/util/paths';
 import { VERSION } from '../src/version';
+import { benchBatchSizes, benchStepBreakdown, benchWorkloads, renderBatched, StepBreakdown, WorkloadResult } from './batched';
 
 const ENGINES: readonly EngineName[] = ['weight', 'coefficient', 'reference'];
 const PAIRS: readonly [EngineName, EngineName][] = [
@@ -571,6 +572,8 @@ function render(report: BenchReport): string {
     out.push(table(rrows));
   }
   out.push('');
+  out.push(renderBatched(report.batched));
+  if (report.cli.timings.length > 0) {
   out.push('== CLI start-up: whole process (wall), `train --preset small --set steps=1 --json --quiet` ==');
   const crows: string[][] = [['variant', 'median s', 'runs s', 'engine/backend']];
   for (const c of report.cli.timings) {
@@ -583,7 +586,11 @@ function render(report: BenchReport): string {
     out.push('CLI start-up not compared: a variant failed (see above).');
   }
   out.push('');
+  }
   out.push('== Acceptance (informational; the exit code is 0 either way) ==');
+  for (const w of report.batched.workloads) {
+    out.push(`${!Number.isFinite(w.ratio) ? 'n/a ' : w.pass ? 'PASS' : 'FAIL'}  ${w.name}: claimcheck sweep >= ${w.target}x the batched NumPy peer's speed (whole process): measured ${fx(w.ratio, 2)}x`);
+  }
   for (const a of report.acceptance) {
     out.push(
       `${a.pass ? 'PASS' : 'FAIL'}  ${a.size}: ${a.faster} steps/s >= ${a.atLeast}x ${a.slower}: measured ${fx(a.measured, 1)}x` +
@@ -615,20 +622,22 @@ interface BenchReport {
   cli: { repeats: number; timings: CliTiming[]; tsNodeOverSeconds: number | null; tsNodeRatio: number | null };
   warmups: RunSample[];
   runs: RunSample[];
+  batched: { workloads: WorkloadResult[]; batchSizes: Awaited<ReturnType<typeof benchBatchSizes>>; breakdown: StepBreakdown };
 }
 
 // ---------------------------------------------------------------------------------------------
 
-function parseFlags(argv: string[]): { quick: boolean; json: boolean } {
-  const flags = { quick: false, json: false };
+function parseFlags(argv: string[]): { quick: boolean; json: boolean; batchedOnly: boolean } {
+  const flags = { quick: false, json: false, batchedOnly: false };
   for (const a of argv) {
     if (a === '--quick') flags.quick = true;
     else if (a === '--json') flags.json = true;
+    else if (a === '--batched-only') flags.batchedOnly = true;
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run bench -- [--quick] [--json]\n  --quick  fewer steps and one round (CI smoke)\n  --json   print the JSON report instead of the table\nwrites reports/bench/latest.json\n');
+      process.stdout.write('usage: npm run bench -- [--quick] [--json] [--batched-only]\n  --quick         fewer steps and one round (CI smoke)\n  --json          print the JSON report instead of the table\n  --batched-only  only the batched trainer: the workloads against the NumPy peer, batch sizes, step breakdown\nwrites reports/bench/latest.json\n');
       process.exit(0);
     } else {
-      process.stderr.write(`bench: unknown flag ${JSON.stringify(a)} (--quick, --json)\n`);
+      process.stderr.write(`bench: unknown flag ${JSON.stringify(a)} (--quick, --json, --batched-only)\n`);
       process.exit(2);
     }
   }
@@ -654,7 +663,7 @@ async function main(): Promise<void> {
   const warmups: RunSample[] = [];
   const runs: RunSample[] = [];
   const sizes: SizeReport[] = [];
-  for (const spec of sizeSpecs(flags.quick)) {
+  for (const spec of flags.batchedOnly ? [] : sizeSpecs(flags.quick)) {
     const preset = loadPreset(spec.preset).config;
     for (const engine of ENGINES) {
       log(`${spec.name}: warm-up ${engine}`);
@@ -687,13 +696,21 @@ async function main(): Promise<void> {
   }
 
   log('CLI start-up (spawned processes)');
-  const cliRepeats = 3;
-  const timings = benchCli(root, cliRepeats);
+  const cliRepeats = flags.batchedOnly ? 0 : 3;
+  const timings = flags.batchedOnly ? [] : benchCli(root, cliRepeats);
   const bin = timings[1];
   const tsn = timings[2];
-  const cliOk = bin.ok && tsn.ok;
+  const cliOk = Boolean(bin?.ok && tsn?.ok);
 
-  const acceptance: Acceptance[] = ACCEPTANCE.map((a) => {
+  // The batched trainer (bench/batched.ts): the workloads against the NumPy peer, batch sizes, step breakdown.
+  log('batched trainer: workloads against the NumPy peer (whole processes)');
+  const workloads = benchWorkloads(root, { rounds: flags.quick ? 1 : 3, steps: 2000, log });
+  log('batched trainer: runs per second by batch size');
+  const batchSizes = await benchBatchSizes({ steps: flags.quick ? 500 : 2000, sizes: [1, 4, 16, 64], log });
+  log('batched trainer: where a paper-size step goes');
+  const breakdown = await benchStepBreakdown({ steps: flags.quick ? 40 : 200 });
+
+  const acceptance: Acceptance[] = (flags.batchedOnly ? [] : ACCEPTANCE).map((a) => {
     const s = sizes.find((x) => x.name === a.size);
     const r = s?.ratios.find((x) => x.faster === a.faster && x.slower === a.slower);
     const measured = r ? r.stepsPerSecond.median : NaN;
@@ -727,6 +744,7 @@ async function main(): Promise<void> {
     },
     warmups,
     runs,
+    batched: { workloads, batchSizes, breakdown },
   };
   atomicWriteJson(outFile, report);
   process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : render(report));

@@ -2,27 +2,30 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SETTINGS_SPEC } from '../src/claims/constants';
 import {
-  bClauses, bDerived, horizonSteps, logUniform, observedMargin, regimeFrom, regionOf, replicateMargin, replicateVerdict,
-  successesNeeded, timeT1,
+  bClauses, bDerived, BRun, convergencePoint, horizonSteps, logUniform, observedMargin, quantile, reachSteps, regimeFrom, regionOf, timeT1,
 } from '../src/claims/paperB';
 import { regimeConfig } from '../src/claims/common';
-import type { Claim, ClaimContext, EngineSettings, EvalContext, Mode, Regime } from '../src/claims/types';
+import { pairedErrorDifference } from '../src/stats/pairedProportions';
+import { streamOf } from '../src/claims/seedStreams';
+import type { CalibrationContext, Claim, ClaimContext, EngineSettings, Evaluation, Regime } from '../src/claims/types';
+import type { Measurement } from '../src/training/measure';
+import type { TrainResult } from '../src/training/train';
+import { belowVerdict, earlyStopLink } from '../properties/B.early-stop';
+import { claim as chain, chainRegions } from '../properties/B.chain';
+import { CLAIMS as REGISTRY } from '../src/claims/registry';
 import { claim as stage1 } from '../properties/B.stage1';
 import { claim as stage2 } from '../properties/B.stage2';
 import { claim as earlyStop } from '../properties/B.early-stop';
 import { claim as log2 } from '../properties/B.log2';
 import { claim as noiseless } from '../properties/B.noiseless';
 
-const CLAIMS: Claim[] = [stage1, stage2, earlyStop, log2, noiseless];
+const CLAIMS: Claim[] = [stage1, stage2, earlyStop, log2, noiseless, chain];
 
 /** The context of a claim from the declared defaults (its ConstantSpecs, SETTINGS_SPEC). */
 function ctxOf(claim: Claim): ClaimContext {
   const constants = Object.fromEntries(Object.entries(claim.constants).map(([k, s]) => [k, s.default]));
   const settings = Object.fromEntries(Object.entries(SETTINGS_SPEC).map(([k, s]) => [k, s.default])) as unknown as EngineSettings;
   return { constants, all: { [claim.id]: constants }, settings };
-}
-function evalCtx(claim: Claim, mode: Mode): EvalContext {
-  return { ...ctxOf(claim), engine: 'auto', mode };
 }
 
 /** A regime from its dimensionless description, with paper-B defaults for the rest. */
@@ -98,10 +101,10 @@ describe('paper B machinery', () => {
     expect(tau0(regime({ tauPlus: 0, tauMinus: 0.1 }))).toBe(false);
   });
 
-  it('generates in-regime regimes inside the hypotheses (constructed, not filtered)', () => {
+  it('generates working-tier regimes inside the working region (constructed, not filtered)', () => {
     for (const claim of CLAIMS) {
       const ctx = ctxOf(claim);
-      fc.assert(fc.property(claim.regimes('in-regime', ctx), (r) => {
+      fc.assert(fc.property(claim.regimes('working', ctx), (r) => {
         const h = claim.hypotheses(r, ctx);
         if (!h.holds) throw new Error(`${claim.id}: ${JSON.stringify(r)} fails ${h.clauses.filter((c) => !c.holds).map((c) => c.id)}`);
       }), { seed: 42, numRuns: 300 });
@@ -141,17 +144,6 @@ describe('paper B machinery', () => {
     expect(observedMargin(0)).toBe(Number.POSITIVE_INFINITY);
   });
 
-  it('judges replicates with a binomial rule against P >= 1 - delta', () => {
-    expect(successesNeeded(3, 0.9)).toBe(3);
-    expect(replicateVerdict(3, 3, 0.9, 0.05).verdict).toBe('holds');
-    expect(replicateVerdict(2, 3, 0.9, 0.05).verdict).toBe('inconclusive');
-    expect(replicateVerdict(1, 3, 0.9, 0.05).verdict).toBe('breaks');
-    expect(replicateVerdict(0, 3, 0.9, 0.05).verdict).toBe('breaks');
-    expect(replicateMargin([0.3, 0.1, 0.2], 0.9)).toBe(0.1);
-    expect(replicateMargin([0.3, -0.1, 0.2], 0.9)).toBe(-0.1);
-    expect(replicateMargin([], 0.9)).toBeNull();
-  });
-
   it('declares every constant with a default and help', () => {
     for (const claim of CLAIMS) {
       expect(claim.id.startsWith('B.')).toBe(true);
@@ -164,50 +156,150 @@ describe('paper B machinery', () => {
   });
 });
 
-describe('paper B claims, evaluated', () => {
-  for (const claim of CLAIMS) {
-    it(`${claim.id}: in-regime regimes (seed 1) hold`, async () => {
-      const ctx = evalCtx(claim, 'in-regime');
-      const regimes = fc.sample(claim.regimes('in-regime', ctx), { seed: 1, numRuns: 3 });
-      for (const r of regimes) {
-        const ev = await claim.evaluate(r, ctx);
-        expect(ev.verdict, `${JSON.stringify(r)}: ${ev.note}`).toBe('holds');
-        expect(ev.margin!).toBeGreaterThan(0);
-        expect(ev.hypotheses.holds).toBe(true);
-        expect(ev.configs).toHaveLength(ctx.settings.replicates);
-        expect(ev.configs![0].steps).toBeGreaterThan(0);
-        expect(JSON.parse(JSON.stringify(ev.measurements))).toBeTruthy();
+describe('paper B: tiers, provenance, derivation', () => {
+  it('every B constant declares its provenance and a source; region bounds are marked', () => {
+    for (const claim of CLAIMS) {
+      for (const [k, s] of Object.entries(claim.constants)) {
+        expect(['paper', 'chosen'], `${claim.id}.${k}`).toContain(s.provenance);
+        expect((s.source ?? '').length, `${claim.id}.${k} source`).toBeGreaterThan(10);
+        expect(`${s.help} ${s.source}`, `${claim.id}.${k}`).not.toMatch(/paper'?s hypothes/i);
       }
-    });
-  }
+      for (const k of ['nSnr2Lo', 'nSnr2Hi', 'dOverNMin', 'nMin']) if (k in claim.constants) expect(claim.constants[k].region, `${claim.id}.${k}`).toBe(true);
+    }
+    // the constants picked by looking at results are declared calibrated
+    expect(stage2.constants.harmMax.calibrated).toBe(true);
+    expect(earlyStop.constants.cPrime.calibrated).toBe(true);
+    for (const k of ['nSnr2Lo', 'nSnr2Hi', 'tauMin', 'tauMax', 'dOverNMin', 'dOverNMax', 'harmMax']) expect(earlyStop.constants[k].calibrated, k).toBe(true);
+    expect(noiseless.constants.C.calibrated).toBe(true);
+    expect(stage1.constants.dOverNMin.calibrated).toBe(true);
+  });
 
-  // Hand-picked breaking regimes (robustness mode: outside the claims' regions).
-  const lowSnr = regime({ n: 60, d: 1200, m: 10, nSnr2: 2, E: 5, s0: 0.01, tauPlus: 0.15, tauMinus: 0.15 });
-  const benign = regime({ n: 60, d: 1200, m: 5, nSnr2: 8, E: 10, s0: 0.01, tauPlus: 0.2, tauMinus: 0.2, nTest: 1000 });
-  const noisyHarmful = regime({ n: 60, d: 150, m: 5, nSnr2: 1.5, E: 10, s0: 0.01, tauPlus: 0.2, tauMinus: 0.2, nTest: 1000 });
-  const breaking: [Claim, Regime, string][] = [
-    [stage1, lowSnr, 'n SNR^2 = 2: noisy samples are fitted to their wrong label before T1'],
-    [log2, lowSnr, 'n SNR^2 = 2: some noisy samples have loss < log 2 at T1'],
-    [stage2, benign, 'd = 20 n, n SNR^2 = 8: benign memorization, test error ~0 < 0.5 tau'],
-    [earlyStop, benign, 'benign: the test error at T1 is not below the (zero) error at convergence'],
-    [noiseless, noisyHarmful, 'tau = 0.2 instead of 0: samples flip, the test error rises late'],
-  ];
-  for (const [claim, r, why] of breaking) {
-    it(`${claim.id}: breaks where expected (${why})`, async () => {
-      const ev = await claim.evaluate(r, evalCtx(claim, 'robustness'));
-      expect(ev.verdict, ev.note).toBe('breaks');
-      expect(ev.margin!).toBeLessThanOrEqual(0);
-      expect(ev.hypotheses.holds).toBe(false);
-    });
-  }
+  it('no paper tier (paperNote says why), no literal tier; working and robustness', () => {
+    for (const claim of CLAIMS) {
+      expect(claim.tiers).toEqual(['working', 'robustness']);
+      expect(claim.paperNote).toMatch(/not recoverable/);
+      expect(claim.paperSettings?.(ctxOf(claim)) ?? []).toHaveLength(0);
+    }
+    expect(log2.derivedFrom).toBe('B.stage1');
+    expect(chain.links).toEqual(['B.stage1', 'B.stage2', 'B.early-stop', 'B.log2']);
+    expect(REGISTRY.filter((c) => c.id === 'B.chain')).toHaveLength(1);
+    for (const id of chain.links!) expect(REGISTRY.some((c) => c.id === id)).toBe(true);
+  });
 
-  it('vacuous in-regime when the hypotheses fail, budget when T1 exceeds the step budget (no training)', async () => {
-    const q2 = await stage1.evaluate({ ...regime({ n: 80, d: 1600, nSnr2: 10 }), q: 2 }, evalCtx(stage1, 'in-regime'));
-    expect(q2.verdict).toBe('vacuous');
-    expect(q2.note).toContain('B.hyp(q)');
-    const slow = await stage2.evaluate(regime({ E: 1e-3 }), evalCtx(stage2, 'robustness'));
-    expect(slow.verdict).toBe('budget');
-    const noFlips = await stage1.evaluate(regime({ n: 40, d: 800, tauPlus: 0, tauMinus: 0 }), evalCtx(stage1, 'robustness'));
-    expect(noFlips.verdict).toBe('vacuous');
+  it("B.chain draws from B.stage1's and B.stage2's working regions (both halves)", () => {
+    const ctx = ctxOf(chain);
+    const { stage1: r1, stage2: r2 } = chainRegions(ctx);
+    const rs = fc.sample(chain.regimes('working', ctx), { seed: 7, numRuns: 200 });
+    const in1 = rs.filter((r) => bClauses(r, r1).every((c) => c.holds)).length;
+    const in2 = rs.filter((r) => bClauses(r, r2).every((c) => c.holds)).length;
+    expect(in1).toBeGreaterThan(50);
+    expect(in2).toBeGreaterThan(50);
+    expect(in1 + in2).toBe(200);
   });
 });
+
+/** A fake run: measurements at the given steps with given losses and wrong test points. */
+function fakeRun(points: { step: number; trainLoss: number; testWrong: number[] }[], nTest: number): BRun {
+  const trajectory = points.map((p) => ({
+    step: p.step, trainLoss: p.trainLoss, testError: p.testWrong.length / nTest,
+    perSample: { loss: [], maxRhobar: [], maxRhoObs: [], iota: [], testWrong: p.testWrong },
+  })) as unknown as Measurement[];
+  const final = { ...trajectory[trajectory.length - 1] } as unknown as TrainResult['final'];
+  return { seed: 5, result: { trajectory, final } as unknown as TrainResult, flipped: new Uint8Array([1, 0]), yObs: new Float64Array(2), nFlipped: 1 };
+}
+const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
+
+describe('paper B: paired comparison, vacuous bound, not-reached', () => {
+  it('err(T1) < err(conv) by McNemar exact: holds, breaks, inconclusive', () => {
+    const n = 1000;
+    // T1 wrong on 10 points, convergence on those and 60 more: b = 0, c = 60 -> holds
+    expect(belowVerdict(pairedErrorDifference(range(0, 10), range(0, 70), n, 0.9)).verdict).toBe('holds');
+    // T1 wrong on 60 points convergence does not: breaks
+    expect(belowVerdict(pairedErrorDifference(range(0, 70), range(0, 10), n, 0.9)).verdict).toBe('breaks');
+    // identical errors (no discordant point): "below" is refuted on this test set
+    expect(belowVerdict(pairedErrorDifference(range(0, 10), range(0, 10), n, 0.9)).verdict).toBe('breaks');
+    // 3 vs 5 discordant points: undecided
+    const mixed = pairedErrorDifference([...range(0, 10), 500, 501, 502], [...range(0, 10), 600, 601, 602, 603, 604], n, 0.9);
+    expect(mixed.b).toBe(3);
+    expect(mixed.c).toBe(5);
+    expect(belowVerdict(mixed).verdict).toBe('inconclusive');
+    // the same error RATES as the holding case but unpaired-looking (disjoint sets) are not enough when few points differ
+    expect(belowVerdict(pairedErrorDifference([1, 2], [3, 4, 5, 6], n, 0.9)).verdict).toBe('inconclusive');
+  });
+
+  const base = regimeConfig(regime({ n: 60, d: 150, m: 5, nSnr2: 1.5, E: 10, tauPlus: 0.2, tauMinus: 0.2, nTest: 1000 }));
+  const k = { ...ctxOf(earlyStop).constants };
+  const h = { T1: 10, steps: 300, unit: 10, stepsNeeded: 300 };
+
+  it('B.early-stop: a bound >= 0.25 makes the unit vacuous-bound, not holds; a tight bound can hold', () => {
+    const run = fakeRun([{ step: 0, trainLoss: 0.7, testWrong: range(0, 500) }, { step: 10, trainLoss: 0.5, testWrong: range(0, 50) }, { step: 20, trainLoss: 0.05, testWrong: range(0, 150) }], 1000);
+    const bound = Math.exp(-base.d / (base.n * k.cPrime));
+    expect(bound).toBeGreaterThan(0.25); // d = 2.5 n, C' = 3: 0.43
+    const o = earlyStopLink(run, h, k, base, 0.05);
+    expect(o.verdict).toBe('vacuous-bound');
+    expect(o.margin).toBeNull();
+    // the same run with a small C' (bound ~0.25^...): the bound binds and is met -> holds
+    const tight = earlyStopLink(run, h, { ...k, cPrime: 0.8 }, base, 0.05);
+    expect(Math.exp(-base.d / (base.n * 0.8))).toBeLessThan(0.25);
+    expect(tight.verdict).toBe('holds');
+    // and a bound below the measured T1 error breaks
+    expect(earlyStopLink(run, h, { ...k, cPrime: 0.4 }, base, 0.05).verdict).toBe('breaks');
+    // convergence no better than T1: breaks whatever the bound
+    const flat = fakeRun([{ step: 0, trainLoss: 0.7, testWrong: [] }, { step: 10, trainLoss: 0.5, testWrong: range(0, 50) }, { step: 20, trainLoss: 0.05, testWrong: range(0, 50) }], 1000);
+    expect(earlyStopLink(flat, h, k, base, 0.05).verdict).toBe('breaks');
+  });
+
+  it('not converged within kReach x convUnits is not-reached; stopped earlier by our step cap is budget', () => {
+    const stuck = fakeRun([{ step: 0, trainLoss: 0.7, testWrong: [] }, { step: 10, trainLoss: 0.5, testWrong: [] }, { step: 300, trainLoss: 0.4, testWrong: [] }], 1000);
+    const kc = { epsConv: 0.1, convUnits: 10, kReach: 3 };
+    expect(reachSteps(h, kc)).toBe(300);
+    const nr = convergencePoint(stuck, h, kc);
+    expect('outcome' in nr && nr.outcome.verdict).toBe('not-reached');
+    const capped = convergencePoint(stuck, { ...h, steps: 200 }, kc);
+    expect('outcome' in capped && capped.outcome.verdict).toBe('budget');
+    expect('outcome' in capped && capped.outcome.stepsNeeded).toBe(300);
+    expect('outcome' in capped && capped.outcome.note).toMatch(/300 steps/);
+    const ok = fakeRun([{ step: 0, trainLoss: 0.7, testWrong: [] }, { step: 10, trainLoss: 0.5, testWrong: [] }, { step: 20, trainLoss: 0.05, testWrong: [] }], 1000);
+    const c = convergencePoint(ok, h, kc);
+    expect('conv' in c && c.conv.step).toBe(20);
+  });
+});
+
+describe('paper B: calibration uses only calibration-stream seeds', () => {
+  for (const claim of [earlyStop, noiseless]) {
+    it(`${claim.id}.calibrate() re-derives its calibrated constants from calibration-stream units`, async () => {
+      const ctx = ctxOf(claim);
+      const seen: number[] = [];
+      const fakeEval = (r: Regime): Evaluation => {
+        const seed = r.seed as number;
+        seen.push(seed);
+        const seeds = [seed, seed + 1, seed + 2];
+        const outcomes = seeds.map((s, i) => ({ seed: s, verdict: 'holds', margin: 0.1, testErrorAtT1Lower: 0.05 + 0.01 * i, convergedAt: 40 * (i + 1), worstTestErrorLower: 0.02 * (i + 1), lateRise: 0.004 * i }));
+        return { verdict: 'holds', margin: 0.1, measurements: { seeds: outcomes }, hypotheses: { holds: true, clauses: [] }, units: outcomes.map((o) => ({ seed: o.seed, verdict: 'holds' as const, margin: 0.1 })) };
+      };
+      const { inStream } = await import('../src/claims/seedStreams');
+      const c: CalibrationContext = {
+        ...ctx, engine: 'auto', budget: 0.5,
+        regimes: (count) => fc.sample(claim.regimes('working', ctx), { seed: 3, numRuns: count }).map((r) => inStream(r, 'calibrate')),
+        evaluate: async (r) => fakeEval(r),
+      };
+      const out = await claim.calibrate!(c);
+      expect(out.seeds.length).toBeGreaterThan(0);
+      for (const s of [...out.seeds, ...seen]) expect(streamOf(s)).toBe('calibrate');
+      const calibrated = Object.entries(claim.constants).filter(([, s]) => s.calibrated).map(([k]) => k);
+      for (const k of Object.keys(out.constants)) {
+        expect(calibrated).toContain(k);
+        expect(Number.isFinite(out.constants[k]) && out.constants[k] > 0).toBe(true);
+        expect(out.method[k]).toMatch(/quantile|largest/);
+      }
+      if (claim === noiseless) expect(Object.keys(out.constants).sort()).toEqual(['C', 'riseTol']);
+      else expect(Object.keys(out.constants).sort()).toEqual(['cPrime', 'convUnits']);
+    });
+  }
+
+  it('quantile interpolates', () => {
+    expect(quantile([3, 1, 2], 0.5)).toBe(2);
+    expect(quantile([0, 10], 0.9)).toBeCloseTo(9, 10);
+  });
+});
+

@@ -4,14 +4,14 @@ import { regimeConfig } from '../src/claims/common';
 import { SETTINGS_SPEC } from '../src/claims/constants';
 import { powerLawFit } from '../src/stats';
 import {
-  blockedPowerLawFit, checkExponent, crossing, firstPassage, geometricSweep, locateCrossing, prefixDataset, quantile, trainUntil, withSignal,
+  blockedLogFit, blockedPowerLawFit, crossing, equivalenceHalfWidth, exponentVerdict, firstPassage, geometricSweep, locateCrossing, prefixDataset, quantile, trainUntil, withSignal,
 } from '../src/claims/scaling';
-import type { Claim, ClaimContext, EngineSettings, EvalContext, Mode, Regime } from '../src/claims/types';
+import type { Claim, ClaimContext, EngineSettings, EvalContext, Regime, Tier } from '../src/claims/types';
 import { makeDataset } from '../src/data/signalNoise';
 import { DEFAULT_CONFIG, resolveConfig } from '../src/training/config';
 import { train } from '../src/training/train';
 import { claim as timeRatio, predictedTLN, sweepPoints } from '../properties/A.time-ratio';
-import { boundaryNs, claim as boundary, predictedBoundaryExponent } from '../properties/C.boundary';
+import { boundaryDs, boundaryNs, claim as boundary, predictedBoundaryExponent, predictedDExponent } from '../properties/C.boundary';
 
 /** The context of the declared defaults: each ConstantSpec's default and SETTINGS_SPEC's. */
 function defaultContext(claim: Claim, over: Partial<EngineSettings> = {}): ClaimContext {
@@ -20,8 +20,8 @@ function defaultContext(claim: Claim, over: Partial<EngineSettings> = {}): Claim
   return { constants, all: { [claim.id]: constants }, settings };
 }
 
-function evalContext(claim: Claim, mode: Mode, over: Partial<EngineSettings> = {}): EvalContext {
-  return { ...defaultContext(claim, over), mode, engine: 'auto' };
+function evalContext(claim: Claim, tier: Tier, over: Partial<EngineSettings> = {}): EvalContext {
+  return { ...defaultContext(claim, over), tier, engine: 'auto' };
 }
 
 const traj = (values: number[], every = 1) => values.map((v, i) => ({ step: i * every, v }));
@@ -93,19 +93,29 @@ describe('scaling helpers', () => {
     expect(low.probes.map((p) => p.x)).toEqual([1, 0.5, 0.25]);
   });
 
-  it('checkExponent: holds / breaks / inconclusive and a signed margin', () => {
-    const fit = (lo: number, hi: number) => ({ slope: (lo + hi) / 2, slopeCi: [lo, hi] as [number, number] });
-    expect(checkExponent(fit(0.9, 1.1), 1, 0, 0.5)).toMatchObject({ verdict: 'holds', strict: true });
-    expect(checkExponent(fit(0.9, 1.1), 1, 0, 0.5).margin).toBeCloseTo(0.1, 12);
-    const off = checkExponent(fit(1.1, 1.2), 1, 0, 0.5);
-    expect(off.verdict).toBe('breaks');
-    expect(off.margin).toBeCloseTo(-0.1, 12);
-    // the tolerance band rescues a near miss, and the margin says by how much
-    const near = checkExponent(fit(1.1, 1.2), 1, 0.15, 0.5);
-    expect(near).toMatchObject({ verdict: 'holds', strict: false });
-    expect(near.margin).toBeCloseTo(0.05, 12);
-    expect(checkExponent(fit(0, 2), 1, 0, 0.5).verdict).toBe('inconclusive');
-    expect(checkExponent(fit(2, 6), 1, 0.15, 0.5).verdict).toBe('breaks'); // wide, but excludes the band
+  it('exponentVerdict: bootstrap over seeds + equivalence band; blockedLogFit recovers two exponents', () => {
+    // per seed: y = c_seed n^-0.5 d^-0.25 (1 + noise)
+    const blocks = [1, 2, 3, 4, 5, 6].map((seed) => {
+      const x: number[][] = [], y: number[] = [];
+      for (const d of [1000, 3000]) for (const n of [12, 18, 27, 40]) {
+        x.push([n, d]);
+        y.push((1 + seed) * n ** -0.5 * d ** -0.25 * (1 + 0.02 * Math.sin(seed * 7 + n + d)));
+      }
+      return { seed, x, y };
+    });
+    const f = blockedLogFit(blocks)!;
+    expect(f.slopes[0]).toBeCloseTo(-0.5, 1);
+    expect(f.slopes[1]).toBeCloseTo(-0.25, 1);
+    const v = exponentVerdict(blocks, [{ name: 'n', predicted: -0.5, halfWidth: 0.125 }, { name: 'd', predicted: -0.25, halfWidth: equivalenceHalfWidth(-0.25, 0.25, 0.125) }], { alpha: 0.05, seed: 3, resamples: 500 })!;
+    expect(v.verdict).toBe('holds');
+    expect(v.confidence).toBeCloseTo(0.975, 12);
+    for (const t of v.tests) expect(t.ci[0]).toBeLessThanOrEqual(t.predicted + 0.02);
+    // the d exponent predicted 0 (q >= 2 law) is excluded: breaks
+    const w = exponentVerdict(blocks, [{ name: 'n', predicted: -0.5, halfWidth: 0.125 }, { name: 'd', predicted: 0, halfWidth: 0.125 }], { alpha: 0.05, seed: 3, resamples: 500 })!;
+    expect(w.verdict).toBe('breaks');
+    expect(w.tests[1].equivalence.verdict).toBe('breaks');
+    // no spread in d within seeds: not identified
+    expect(blockedLogFit([{ seed: 1, x: [[1, 5], [2, 5], [3, 5]], y: [1, 2, 3] }])).toBeNull();
   });
 
   it('blockedPowerLawFit: one block is powerLawFit; blocks with their own levels share one exponent', () => {
@@ -184,7 +194,7 @@ describe('A.time-ratio (scaling law T_GD / T_LN ~ n SNR^2)', () => {
       expect(Number.isFinite(spec.default)).toBe(true);
       expect(spec.help.length).toBeGreaterThan(10);
     }
-    for (const r of fc.sample(timeRatio.regimes('in-regime', ctx), { seed: 11, numRuns: 60 })) {
+    for (const r of fc.sample(timeRatio.regimes('working', ctx), { seed: 11, numRuns: 60 })) {
       const h = timeRatio.hypotheses(r, ctx);
       expect(h.holds, `${JSON.stringify(r)}: ${h.clauses.filter((c) => !c.holds).map((c) => `${c.id} ${c.lhs} vs ${c.rhs}`).join('; ')}`).toBe(true);
       const pts = sweepPoints(r, ctx.constants.points);
@@ -199,30 +209,33 @@ describe('A.time-ratio (scaling law T_GD / T_LN ~ n SNR^2)', () => {
   });
 
   it('vacuous in-regime when the hypotheses fail; budget when the predicted T_LN exceeds maxSteps (no training)', async () => {
-    const [r] = fc.sample(timeRatio.regimes('in-regime', ctx), { seed: 1, numRuns: 1 });
-    const vac = await timeRatio.evaluate({ ...r, q: 3 }, evalContext(timeRatio, 'in-regime'));
+    const [r] = fc.sample(timeRatio.regimes('working', ctx), { seed: 1, numRuns: 1 });
+    const vac = await timeRatio.evaluate({ ...r, q: 3 }, evalContext(timeRatio, 'working'));
     expect(vac.verdict).toBe('vacuous');
     expect(vac.note).toContain('A.model(q)');
-    const bud = await timeRatio.evaluate(r, evalContext(timeRatio, 'in-regime', { maxSteps: 50 }));
+    const bud = await timeRatio.evaluate(r, evalContext(timeRatio, 'working', { maxSteps: 50 }));
     expect(bud.verdict).toBe('budget');
     expect(bud.margin).toBeNull();
   });
 
   it('in-regime regimes (fc.sample seed 1) hold: the fitted exponent of T_GD/T_LN in n SNR^2 is ~1', async () => {
-    const regimes = fc.sample(timeRatio.regimes('in-regime', ctx), { seed: 1, numRuns: 2 });
+    const all = fc.sample(timeRatio.regimes('working', ctx), { seed: 1, numRuns: 30 });
+    const regimes = [all.find((r) => r.axis === 'A')!, all.find((r) => r.axis === 'n')!];
     for (const r of regimes) {
-      const ev = await timeRatio.evaluate(r, evalContext(timeRatio, 'in-regime'));
+      const ev = await timeRatio.evaluate(r, evalContext(timeRatio, 'working'));
       const m = ev.measurements as {
-        fit: { slope: number; slopeCi: [number, number] }; check: { margin: number };
+        exponents: { margin: number; tests: { estimate: number; ci: [number, number] }[] };
         sweep: { nSnr2: number; TGD: number; TLN: number; ratio: number }[];
       };
       expect(ev.verdict, `${JSON.stringify(r)}: ${ev.note}`).toBe('holds');
       expect(ev.margin).toBeGreaterThan(0);
-      expect(ev.margin).toBe(m.check.margin);
+      expect(ev.margin).toBe(m.exponents.margin);
       expect(m.sweep.length).toBe(ctx.constants.points * ctx.constants.seeds);
       for (const p of m.sweep) expect(p.ratio).toBeCloseTo(p.TGD / p.TLN, 12);
-      expect(m.fit.slopeCi[0]).toBeLessThan(m.fit.slope);
-      expect(Math.abs(m.fit.slope - 1)).toBeLessThan(0.25);
+      const [t] = m.exponents.tests;
+      expect(t.ci[0]).toBeLessThanOrEqual(t.estimate);
+      expect(t.ci[0]).toBeGreaterThanOrEqual(0.75);
+      expect(t.ci[1]).toBeLessThanOrEqual(1.25);
       expect(ev.configs!.length).toBe(2 * m.sweep.length);
     }
   });
@@ -231,6 +244,41 @@ describe('A.time-ratio (scaling law T_GD / T_LN ~ n SNR^2)', () => {
 describe('C.boundary (phase boundary of GD: SNR* ~ n^(-1/q), n^(-1/4) for q = 1)', () => {
   const ctx = defaultContext(boundary);
 
+  it('the literal tier is infeasible (paper A\'s Assumption 3.1), for both scaling claims, without training', async () => {
+    for (const c of [boundary, timeRatio]) {
+      const cx = defaultContext(c);
+      const [r] = fc.sample(c.regimes('literal', cx), { seed: 3, numRuns: 1 });
+      const ev = await c.evaluate(r, evalContext(c, 'literal'));
+      expect(ev.verdict, ev.note).toBe('infeasible');
+      expect((ev.measurements as { smallestD: number }).smallestD).toBeGreaterThan(1e10);
+      expect(c.tiers).toContain('literal');
+      expect(c.tiers).not.toContain('paper');
+      expect(c.paperNote!.length).toBeGreaterThan(20);
+    }
+  });
+
+  it('every constant has provenance; bands are pre-registered (not calibrated); region bounds are marked', () => {
+    for (const c of [boundary, timeRatio]) {
+      for (const [name, spec] of Object.entries(c.constants)) {
+        expect(spec.provenance, `${c.id}.${name}`).toBeDefined();
+        expect((spec.source ?? '').length, `${c.id}.${name}`).toBeGreaterThan(3);
+      }
+      expect(c.constants.bandRel.calibrated).toBe(false);
+      expect(Object.values(c.constants).some((s) => s.region)).toBe(true);
+      expect('tolerance' in c.constants).toBe(false);
+    }
+  });
+
+  it('the d sweep: boundaryDs spans dSpan; the n and d exponents of each law', () => {
+    const [r] = fc.sample(boundary.regimes('working', ctx), { seed: 4, numRuns: 1 });
+    const ds = boundaryDs(r, 2);
+    expect(ds.length).toBe(2);
+    expect(ds[1] / ds[0]).toBeCloseTo(ctx.constants.dSpan, 2);
+    expect(predictedDExponent(1)).toBe(-0.25);
+    expect(predictedDExponent(2)).toBe(0);
+    expect(predictedDExponent(3)).toBe(0);
+  });
+
   it('predicted exponents of the three laws', () => {
     expect(predictedBoundaryExponent(1)).toBe(-0.25); // Kou et al.: n ||mu||^4/(sigma_p^4 d) = const at fixed d
     expect(predictedBoundaryExponent(2)).toBe(-0.5); // paper A: n SNR^2 = const
@@ -238,7 +286,7 @@ describe('C.boundary (phase boundary of GD: SNR* ~ n^(-1/q), n^(-1/4) for q = 1)
   });
 
   it('in-regime draws satisfy every hypothesis; robustness draws are valid configurations', () => {
-    for (const r of fc.sample(boundary.regimes('in-regime', ctx), { seed: 21, numRuns: 60 })) {
+    for (const r of fc.sample(boundary.regimes('working', ctx), { seed: 21, numRuns: 60 })) {
       const h = boundary.hypotheses(r, ctx);
       expect(h.holds, `${JSON.stringify(r)}: ${h.clauses.filter((c) => !c.holds).map((c) => c.id).join(', ')}`).toBe(true);
       const ns = boundaryNs(r, ctx.constants.nCount);
@@ -252,38 +300,40 @@ describe('C.boundary (phase boundary of GD: SNR* ~ n^(-1/q), n^(-1/4) for q = 1)
   });
 
   it('vacuous in-regime when the hypotheses fail; budget when GD cannot fit within maxSteps', async () => {
-    const [r] = fc.sample(boundary.regimes('in-regime', ctx), { seed: 1, numRuns: 1 });
-    const vac = await boundary.evaluate({ ...r, m: 2 }, evalContext(boundary, 'in-regime'));
+    const [r] = fc.sample(boundary.regimes('working', ctx), { seed: 1, numRuns: 1 });
+    const vac = await boundary.evaluate({ ...r, m: 2 }, evalContext(boundary, 'working'));
     expect(vac.verdict).toBe('vacuous');
     expect(vac.note).toContain('C.work(m)');
-    const bud = await boundary.evaluate(r, evalContext(boundary, 'in-regime', { maxSteps: 3 }));
+    const bud = await boundary.evaluate(r, evalContext(boundary, 'working', { maxSteps: 3 }));
+    expect(bud.note).toContain('needs more than');
     expect(bud.verdict).toBe('budget');
     expect(bud.note).toContain('the step budget');
   });
 
   it('in-regime regimes (fc.sample seed 1) hold, and the phase-diagram cells are recorded', async () => {
-    const regimes: Regime[] = fc.sample(boundary.regimes('in-regime', ctx), { seed: 1, numRuns: 2 });
+    const regimes: Regime[] = [fc.sample(boundary.regimes('working', ctx), { seed: 1, numRuns: 30 }).find((r) => r.q === 2)!];
     for (const r of regimes) {
-      const ev = await boundary.evaluate(r, evalContext(boundary, 'in-regime'));
+      const ev = await boundary.evaluate(r, evalContext(boundary, 'working'));
       const m = ev.measurements as {
-        q: number; predictedExponent: number; fit: { slope: number; slopeCi: [number, number] };
-        perN: { n: number; seed: number; snrStar: number; bracket: [{ x: number; y: number }, { x: number; y: number }] }[];
+        q: number; predictedExponent: number; exponents: { tests: { name: string; estimate: number; ci: [number, number] }[] };
+        perN: { n: number; d: number; seed: number; snrStar: number; bracket: [{ x: number; y: number }, { x: number; y: number }] }[];
         cells: { n: number; seed: number; snr: number; testError: number }[];
       };
       expect(ev.verdict, `${JSON.stringify(r)}: ${ev.note}`).toBe('holds');
       expect(ev.margin).toBeGreaterThan(0);
       expect(m.predictedExponent).toBe(predictedBoundaryExponent(r.q as number));
-      expect(m.perN.length).toBe(ctx.constants.nCount * ctx.constants.seeds);
+      expect(m.perN.length).toBe(ctx.constants.nCount * ctx.constants.dCount * ctx.constants.seeds);
+      expect(m.exponents.tests.map((t) => t.name)).toEqual(['n', 'd']);
       for (const p of m.perN) {
         // the boundary lies inside its final bracket, which straddles the threshold
         expect(p.snrStar).toBeGreaterThanOrEqual(p.bracket[0].x);
         expect(p.snrStar).toBeLessThanOrEqual(p.bracket[1].x);
         expect(p.bracket[0].y).toBeGreaterThan(ctx.constants.threshold);
         expect(p.bracket[1].y).toBeLessThanOrEqual(ctx.constants.threshold);
-        expect(m.cells.filter((c) => c.n === p.n && c.seed === p.seed).length).toBeGreaterThanOrEqual(2);
+        expect(m.cells.filter((c) => c.n === p.n && c.seed === p.seed && (c as { d?: number }).d === p.d).length).toBeGreaterThanOrEqual(2);
       }
       // larger n needs a smaller SNR: the boundary moves down
-      expect(m.fit.slope).toBeLessThan(0);
+      expect(m.exponents.tests[0].estimate).toBeLessThan(0);
     }
   });
 });

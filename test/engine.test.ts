@@ -5,49 +5,54 @@ import { describe, expect, it } from 'vitest';
 import { checkClaim, checkClaims, replay } from '../src/engine/check';
 import { inProcessPool } from '../src/engine/pool';
 import { openStore } from '../src/engine/store';
-import { adjustTogether, claimVerdict, RegimeRecord } from '../src/engine/summary';
-import { profileFor, settings, thresholdClaim } from './helpers/fakeClaims';
+import { judgeUnits, RegimeRecord, verdictsJudged } from '../src/engine/summary';
+import type { Verdict } from '../src/claims/types';
+import { perSeedClaim, profileFor, settings, thresholdClaim } from './helpers/fakeClaims';
 
 function tmpStore() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-engine-'));
   return { dir, file: path.join(dir, 'results.jsonl') };
 }
 
+const units = (spec: Partial<Record<Verdict, number>>) => Object.entries(spec).flatMap(([v, n]) => Array.from({ length: n as number }, () => ({ verdict: v as Verdict })));
+
 describe('claims engine (runner, shrinking, replay, resume)', () => {
   const claim = thresholdClaim();
   const claims = new Map([[claim.id, claim]]);
   const profile = profileFor([claim]);
 
-  it('in-regime draws stay inside: every run holds, hold rate 1 with a Clopper-Pearson interval', async () => {
+  it('working-tier draws stay inside: 20 of 20 regimes hold, but 20 units are too few to say holds at target 0.9', async () => {
     const { file } = tmpStore();
     const store = openStore<RegimeRecord>(file);
-    const s = await checkClaim(claim, { mode: 'in-regime', runs: 20, seed: 3, profile, engine: 'auto', pool: inProcessPool(claims), store });
-    expect(s.verdict).toBe('holds');
+    const s = await checkClaim(claim, { tier: 'working', runs: 20, seed: 3, profile, engine: 'auto', pool: inProcessPool(claims), store });
     expect(s.holdRate).toBe(1);
     expect(s.ci![0]).toBeCloseTo(0.8316, 3); // R: binom.test(20, 20)$conf.int[1] = 0.8315665
+    expect(s.verdict).toBe('inconclusive');
+    // 36/36 is the first all-holding count whose lower bound reaches 0.9 (0.025^(1/36) = 0.9026)
+    expect(s.unitsToSettle).toBe(16);
     expect(s.counts.holds).toBe(20);
     expect(store.records()).toHaveLength(20);
+    const more = await checkClaim(claim, { tier: 'working', runs: 36, seed: 3, profile, engine: 'auto', pool: inProcessPool(claims), store });
+    expect(more.verdict).toBe('holds');
   });
 
   it('robustness: breaks are shrunk to the minimal counterexample and replay reproduces them', async () => {
     const { file } = tmpStore();
     const store = openStore<RegimeRecord>(file);
     const pool = inProcessPool(claims);
-    const s = await checkClaim(claim, { mode: 'robustness', runs: 30, seed: 11, profile: profileFor([claim], { shrinkBudget: 200 }), engine: 'auto', pool, store });
+    const s = await checkClaim(claim, { tier: 'robustness', runs: 30, seed: 11, profile: profileFor([claim], { shrinkBudget: 200 }), engine: 'auto', pool, store });
     expect(s.counts.breaks).toBeGreaterThan(0);
     expect(s.verdict).toBe('breaks');
     const cx = s.counterexamples[0];
     // fast-check shrinks integers towards their lower bound: the smallest breaking x is 51, y shrinks to 0
     expect(cx.regime).toEqual({ x: 51, y: 0 });
-    expect(cx.replay).toContain(`--seed 11 --path ${cx.path}`);
+    expect(cx.replay).toContain(`--tier robustness --seed 11 --path ${cx.path}`);
     const again = await replay(claim, 'robustness', 11, cx.path, profile, 'auto', pool);
     expect(again.regime).toEqual(cx.regime);
     expect(again.evaluation.verdict).toBe('breaks');
-    // every run's (seed, path) replays to its own regime
     for (const r of store.records().filter((x) => x.kind === 'run').slice(0, 5)) {
       expect((await replay(claim, 'robustness', 11, r.path, profile, 'auto', pool)).regime).toEqual(r.regime);
     }
-    // breaks inside vs outside the hypotheses are counted separately
     expect(s.byHypotheses.inside.breaks + s.byHypotheses.outside.breaks).toBe(s.counts.breaks);
   });
 
@@ -55,45 +60,83 @@ describe('claims engine (runner, shrinking, replay, resume)', () => {
     const { file } = tmpStore();
     let evaluations = 0;
     const counting = { ...claim, evaluate: async (...a: Parameters<typeof claim.evaluate>) => { evaluations++; return claim.evaluate(...a); } };
-    const s = await checkClaim(counting, { mode: 'robustness', runs: 10, seed: 5, profile: profileFor([claim], { shrinkBudget: 3, maxCounterexamples: 1 }), engine: 'auto', pool: inProcessPool(new Map([[claim.id, counting]])), store: openStore<RegimeRecord>(file) });
+    const s = await checkClaim(counting, { tier: 'robustness', runs: 10, seed: 5, profile: profileFor([claim], { shrinkBudget: 3, maxCounterexamples: 1 }), engine: 'auto', pool: inProcessPool(new Map([[claim.id, counting]])), store: openStore<RegimeRecord>(file) });
     expect(s.counterexamples).toHaveLength(1);
     expect(s.counterexamples[0].shrinkEvaluations).toBeLessThanOrEqual(3);
     expect(evaluations).toBeLessThanOrEqual(10 + 3);
   });
 
-  it('resume: a second run over the same store evaluates nothing again', async () => {
+  it('resume: a second run over the same store evaluates nothing again, except evaluations that failed', async () => {
     const { file } = tmpStore();
     let evaluations = 0;
-    const counting = { ...claim, evaluate: async (...a: Parameters<typeof claim.evaluate>) => { evaluations++; return claim.evaluate(...a); } };
+    let fail = true;
+    const counting = { ...claim, evaluate: async (...a: Parameters<typeof claim.evaluate>) => {
+      evaluations++;
+      if (fail && (a[0].x as number) % 3 === 0) throw new Error('boom');
+      return claim.evaluate(...a);
+    } };
     const pool = inProcessPool(new Map([[claim.id, counting]]));
-    const opts = { mode: 'robustness' as const, runs: 15, seed: 2, profile, engine: 'auto' as const, pool };
+    const opts = { tier: 'robustness' as const, runs: 15, seed: 2, profile, engine: 'auto' as const, pool, shrink: false };
     const first = await checkClaim(counting, { ...opts, store: openStore<RegimeRecord>(file) });
+    expect(first.counts.error).toBeGreaterThan(0);
     const spent = evaluations;
+    fail = false;
     const second = await checkClaim(counting, { ...opts, store: openStore<RegimeRecord>(file) });
-    expect(evaluations).toBe(spent);
-    expect(second.counts).toEqual(first.counts);
-    expect(second.counterexamples.map((c) => c.regime)).toEqual(first.counterexamples.map((c) => c.regime));
+    expect(evaluations - spent).toBe(first.counts.error);
+    expect(second.counts.error).toBe(0);
+    const third = await checkClaim(counting, { ...opts, store: openStore<RegimeRecord>(file) });
+    expect(evaluations - spent).toBe(first.counts.error);
+    expect(third.counts).toEqual(second.counts);
   });
 
-  it('claim verdict rule: holds at the target, breaks when significantly below, inconclusive between', () => {
+  it('units: every seed counts, the paper tier covers each named setting and does not shrink', async () => {
+    const c = perSeedClaim('T.seeds', 7, 6);
+    const pool = inProcessPool(new Map([[c.id, c]]));
+    const prof = profileFor([c]);
+    const s = await checkClaim(c, { tier: 'paper', runs: 4, seed: 1, profile: prof, engine: 'auto', pool, store: openStore<RegimeRecord>(tmpStore().file) });
+    expect(s.units).toBe(24);
+    expect(Object.keys(s.byPreset!)).toEqual(['fake-1', 'fake-2']);
+    const breaks = s.counts.breaks;
+    expect(s.counts.holds + breaks).toBe(24);
+    // a regime with one breaking seed of six contributes 5 holds and 1 break: nothing drops out
+    expect(breaks).toBeGreaterThan(0);
+    expect(s.counterexamples.every((x) => x.shrinkEvaluations === 0 && (x.breakingSeeds ?? []).every((q) => q % 7 === 0))).toBe(true);
+    const again = await replay(c, 'paper', 1, '1', prof, 'auto', pool);
+    expect(again.regime.preset).toBe('fake-2');
+  });
+
+  it('verdict rule: lower bound reaches the target -> holds; upper bound below -> breaks; else inconclusive with units to settle', () => {
     const st = settings({ holdRateTarget: 0.9, alpha: 0.05 });
-    const counts = (holds: number, breaks: number, other = {}) => ({ holds, breaks, inconclusive: 0, vacuous: 0, diverged: 0, budget: 0, ...other });
-    expect(claimVerdict(counts(20, 0), 1, st)).toBe('holds');
-    expect(claimVerdict(counts(17, 3), 0.32, st)).toBe('inconclusive');
-    expect(claimVerdict(counts(10, 10), 1e-6, st)).toBe('breaks');
-    expect(claimVerdict(counts(0, 0, { vacuous: 5, diverged: 1 }), null, st)).toBe('vacuous');
-    expect(claimVerdict(counts(0, 0, { diverged: 3, budget: 1 }), null, st)).toBe('diverged');
+    expect(judgeUnits(units({ holds: 36 }), st).claimVerdict).toBe('holds');
+    expect(judgeUnits(units({ holds: 35 }), st).claimVerdict).toBe('inconclusive');
+    expect(judgeUnits(units({ holds: 6 }), st).claimVerdict).toBe('inconclusive');
+    expect(judgeUnits(units({ holds: 2 }), st).claimVerdict).toBe('inconclusive');
+    const third = judgeUnits(units({ holds: 40, breaks: 20 }), st);
+    expect(third.claimVerdict).toBe('breaks');
+    // not-reached counts against the claim exactly like a break
+    expect(judgeUnits(units({ holds: 40, 'not-reached': 20 }), st).claimVerdict).toBe('breaks');
+    const open = judgeUnits(units({ holds: 17, breaks: 3 }), st);
+    expect(open.claimVerdict).toBe('inconclusive');
+    expect(open.unitsToSettle).toBeGreaterThan(0);
+    // without a decisive unit the most frequent other verdict is the claim's
+    expect(judgeUnits(units({ vacuous: 5, diverged: 1 }), st).claimVerdict).toBe('vacuous');
+    expect(judgeUnits(units({ infeasible: 1 }), st).claimVerdict).toBe('infeasible');
+    // multiplicity: 36/36 holds alone but not when 30 verdicts are judged together (needs ~68)
+    expect(judgeUnits(units({ holds: 36 }), st, 30).claimVerdict).toBe('inconclusive');
+    expect(judgeUnits(units({ holds: 70 }), st, 30).claimVerdict).toBe('holds');
   });
 
-  it('Holm correction across claims can turn a marginal break into inconclusive', async () => {
+  it('judged together: every claim-tier with a decisive unit widens every interval', async () => {
     const a = thresholdClaim('T.a', 50);
     const b = thresholdClaim('T.b', 50);
-    const { file } = tmpStore();
     const prof = profileFor([a, b], { holdRateTarget: 0.9 });
     const pool = inProcessPool(new Map([[a.id, a], [b.id, b]]));
-    const s = await checkClaims([a, b], ['robustness'], { runs: 8, seed: 9, profile: prof, engine: 'auto', pool, store: openStore<RegimeRecord>(file), shrink: false });
-    for (const x of s) expect(x.pBreakAdjusted!).toBeGreaterThanOrEqual(x.pBreak!);
-    const manual = adjustTogether(s.map((x) => ({ ...x, pBreak: 0.03, pBreakAdjusted: 0.03 })));
-    expect(manual.map((x) => x.pBreakAdjusted)).toEqual([0.06, 0.06]);
+    const s = await checkClaims([a, b], ['working', 'robustness'], { runs: 8, seed: 9, profile: prof, engine: 'auto', pool, store: openStore<RegimeRecord>(tmpStore().file), shrink: false });
+    expect(s).toHaveLength(4);
+    expect(verdictsJudged(s)).toBe(4);
+    for (const x of s) {
+      expect(x.judgedTogether).toBe(4);
+      expect(x.confidence).toBeCloseTo(1 - 0.05 / 4, 10);
+    }
   });
 });

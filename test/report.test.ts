@@ -23,16 +23,17 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 
 const settings: EngineSettings = { holdRateTarget: 0.9, alpha: 0.05, replicates: 3, maxSteps: 20000, shrinkBudget: 40, maxCounterexamples: 2 };
 
-const REPLAY = 'npx claimcheck replay B.memorization --mode in-regime --seed 7 --path 3:0:1';
+const REPLAY = 'npx claimcheck replay B.memorization --tier working --seed 7 --path 3:0:1';
 
 function counts(c: Partial<Record<Verdict, number>>): Record<Verdict, number> {
-  return { holds: 0, breaks: 0, inconclusive: 0, vacuous: 0, diverged: 0, budget: 0, ...c };
+  return { holds: 0, breaks: 0, 'not-reached': 0, inconclusive: 0, vacuous: 0, 'vacuous-bound': 0, diverged: 0, budget: 0, infeasible: 0, error: 0, ...c };
 }
 
-function claim(over: Partial<ClaimSummary> & Pick<ClaimSummary, 'id' | 'mode' | 'verdict' | 'counts'>): ClaimSummary {
+function claim(over: Partial<ClaimSummary> & Pick<ClaimSummary, 'id' | 'tier' | 'verdict' | 'counts'>): ClaimSummary {
   const runs = Object.values(over.counts).reduce((a, b) => a + b, 0);
+  const decisive = over.counts.holds + over.counts.breaks + over.counts['not-reached'];
   return {
-    title: '', source: '', holdRate: null, ci: null, runs, pBreak: null, pBreakAdjusted: null,
+    title: '', source: '', holdRate: null, ci: null, runs, units: runs, decisive, confidence: 1 - 0.05 / 3, judgedTogether: 3, unitsToSettle: null,
     byHypotheses: { inside: { holds: 0, breaks: 0 }, outside: { holds: 0, breaks: 0 } },
     counterexamples: [], constants: {}, settings, profile: 'default', seed: 7, backends: ['cpu'], seconds: 12.5,
     ...over,
@@ -60,19 +61,19 @@ function exampleVerify(): VerifySummary {
     },
     claims: [
       claim({
-        id: 'A.separation', title: 'Label-noise GD separates signal from noise', source: 'A, Theorem 3.2', mode: 'in-regime',
-        verdict: 'holds', counts: counts({ holds: 20 }), holdRate: 1, ci: [0.8316, 1], pBreak: 1, pBreakAdjusted: 1,
+        id: 'A.separation', title: 'Label-noise GD separates signal from noise', source: 'A, Theorem 3.2', tier: 'working',
+        verdict: 'holds', counts: counts({ holds: 20 }), holdRate: 1, ci: [0.8316, 1], 
         byHypotheses: { inside: { holds: 20, breaks: 0 }, outside: { holds: 0, breaks: 0 } },
       }),
       claim({
-        id: 'A.separation', title: 'Label-noise GD separates signal from noise', source: 'A, Theorem 3.2', mode: 'robustness',
+        id: 'A.separation', title: 'Label-noise GD separates signal from noise', source: 'A, Theorem 3.2', tier: 'robustness',
         verdict: 'breaks', counts: counts({ holds: 25, breaks: 15, vacuous: 2 }), holdRate: 0.625, ci: [0.458, 0.773],
-        pBreak: 1.2e-6, pBreakAdjusted: 2.4e-6, byHypotheses: { inside: { holds: 12, breaks: 0 }, outside: { holds: 13, breaks: 15 } },
+        byHypotheses: { inside: { holds: 12, breaks: 0 }, outside: { holds: 13, breaks: 15 } },
       }),
       claim({
-        id: 'B.memorization', title: 'GD memorises the noise | fits <all> labels', source: 'B, Lemma 4.1', mode: 'in-regime',
+        id: 'B.memorization', title: 'GD memorises the noise | fits <all> labels', source: 'B, Lemma 4.1', tier: 'working',
         verdict: 'inconclusive', counts: counts({ holds: 14, breaks: 4, diverged: 2 }), holdRate: 14 / 18, ci: [0.524, 0.936],
-        pBreak: 0.08, pBreakAdjusted: 0.16, byHypotheses: { inside: { holds: 14, breaks: 4 }, outside: { holds: 0, breaks: 0 } },
+        byHypotheses: { inside: { holds: 14, breaks: 4 }, outside: { holds: 0, breaks: 0 } },
         counterexamples: [
           {
             regime: { n: 12, d: 320, snr: 0.05, algo: 'gd' }, seed: 7, path: '3:0:1', verdict: 'breaks', margin: -0.0123,
@@ -195,11 +196,14 @@ describe('renderVerifyReport', () => {
   it('report.md has the verdict table, the audit FAIL row, the replay command and images of existing PNGs', () => {
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
     expect(md).toContain(
-      '| `A.separation` | A, Theorem 3.2 | Label-noise GD separates signal from noise | holds 100% [83, 100] (20 runs) | ' +
-        'breaks 62.5% [45, 78] (40 decisive of 42 runs); breaks: 0 inside, 15 outside the hypotheses | 1 / 2.4e-6 |',
+      '| `A.separation` | A, Theorem 3.2 | Label-noise GD separates signal from noise | — | — | holds 100% [83, 100] (20 units, 20 regimes) | ' +
+        'breaks 62.5% [45, 78] (40 decisive of 42 units, 42 regimes); breaks: 0 inside, 15 outside the hypotheses |',
     );
-    // pipes and angle brackets in text are escaped, so the row stays one row of six cells
-    expect(md).toContain('| `B.memorization` | B, Lemma 4.1 | GD memorises the noise \\| fits \\<all> labels | inconclusive 77.8% [52, 94] (18 decisive of 20 runs) | — | 0.16 / — |');
+    // pipes and angle brackets in text are escaped, so the row stays one row of seven cells
+    expect(md).toContain('| `B.memorization` | B, Lemma 4.1 | GD memorises the noise \\| fits \\<all> labels | — | — | inconclusive 77.8% [52, 94] (18 decisive of 20 units, 20 regimes) | — |');
+    // the working tier is never presented as the paper's hypotheses
+    expect(md).toContain("NOT the paper's hypotheses");
+    expect(md).not.toMatch(/in-regime/);
     expect(md).toContain('| `A.separation` | `A.asm(i)` | d >= C log(n/delta) max(n^2, n \\|\\|mu\\|\\|^2/sigma_p^2) | 2000 | 51235 | **FAIL** |');
     expect(md).toContain('```sh\n' + REPLAY + '\n```');
     expect(md).toContain('Regime: `n=12, d=320, snr=0.05, algo=gd`');
@@ -211,7 +215,7 @@ describe('renderVerifyReport', () => {
       expect(existsSync(join(dir, img))).toBe(true);
     }
     // sections in the documented order
-    const order = ['## Verdicts', '## Assumption audit', '## Phase diagrams', '## Training dynamics', '## Morris sensitivity', '## Minimal counterexamples', '## Constants profile'];
+    const order = ['## Verdicts', '## Working regions and their provenance', '## Calibrated constants', '## Joint claims', '## Cross-region matrices', '## Assumption audit', '## Phase diagrams', '## Training dynamics', '## Morris sensitivity', '## Minimal counterexamples', '## Constants profile'];
     const at = order.map((h) => md.indexOf(h));
     expect(at.every((i) => i > 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
@@ -256,6 +260,48 @@ describe('renderVerifyReport', () => {
       expect(readFileSync(join(dir, f)).equals(bytes), f).toBe(true);
       expect(readFileSync(join(other, f)).equals(bytes), f).toBe(true);
     }
+  });
+});
+
+describe('the sections of issue 7: regions, calibrated constants, joint claims, cross-region matrices', () => {
+  it('renders each section from the summary', async () => {
+    const dir = join(scratch, 'verify-tiers');
+    const base = exampleVerify();
+    const chain = claim({
+      id: 'B.chain', tier: 'working', verdict: 'breaks', counts: counts({ holds: 2, breaks: 58 }), holdRate: 2 / 60, ci: [0.004, 0.115],
+      links: {
+        'B.stage1': { holds: 60, decisive: 60, rate: 1, ci: [0.94, 1], confidence: 0.98, verdict: 'holds', unitsToSettle: 0, counts: counts({ holds: 60 }), claimVerdict: 'holds' },
+        'B.stage2': { holds: 2, decisive: 60, rate: 2 / 60, ci: [0.004, 0.115], confidence: 0.98, verdict: 'breaks', unitsToSettle: 0, counts: counts({ holds: 2, breaks: 58 }), claimVerdict: 'breaks' },
+      },
+    });
+    await renderVerifyReport(dir, {
+      ...base,
+      claims: [...base.claims, chain],
+      declarations: [{
+        id: 'A.separation', tiers: ['literal', 'paper', 'working', 'robustness'],
+        region: [
+          { name: 'kappaMin', value: 0.4, provenance: 'chosen', source: 'label-noise GD learns the signal only above it', calibrated: true },
+          { name: 'nSnr2Max', value: 0.6, provenance: 'paper', source: 'A.asm(i): low SNR', calibrated: false },
+        ],
+        calibrated: [{ name: 'kappaMin', value: 0.4, source: 'label-noise GD learns the signal only above it' }],
+        undeclared: [],
+      }],
+      crossRegion: [{
+        paper: 'B', claims: ['B.stage1', 'B.stage2'],
+        cells: [
+          { claim: 'B.stage1', region: 'B.stage1', counts: counts({ holds: 60 }), holdRate: 1, ci: [0.94, 1], verdict: 'holds', units: 60 },
+          { claim: 'B.stage1', region: 'B.stage2', counts: counts({ holds: 1, breaks: 11 }), holdRate: 1 / 12, ci: [0, 0.4], verdict: 'breaks', units: 12 },
+          { claim: 'B.stage2', region: 'B.stage1', counts: counts({ breaks: 12 }), holdRate: 0, ci: [0, 0.3], verdict: 'breaks', units: 12 },
+          { claim: 'B.stage2', region: 'B.stage2', counts: counts({ holds: 60 }), holdRate: 1, ci: [0.94, 1], verdict: 'holds', units: 60 },
+        ],
+      }],
+    });
+    const md = readFileSync(join(dir, 'report.md'), 'utf8');
+    expect(md).toContain('| `kappaMin` | 0.4 | chosen | **calibrated** | label-noise GD learns the signal only above it |');
+    expect(md).toContain('| `nSnr2Max` | 0.6 | paper | no | A.asm(i): low SNR |');
+    expect(md).toMatch(/## Calibrated constants[\s\S]*\| `A.separation` \| `kappaMin` \| 0.4 \|/);
+    expect(md).toMatch(/### B.chain \(working tier\)[\s\S]*\| `B.stage2` \| breaks \|/);
+    expect(md).toContain('Finding: `B.stage1` holds in its own region but breaks in `B.stage2`\'s; `B.stage2` holds in its own region but breaks in `B.stage1`\'s.');
   });
 });
 

@@ -48,9 +48,14 @@ describe('claimcheck verify', () => {
     for (const id of ['A.asm', 'A.gd-overfits', 'B.stage1']) expect(md).toContain(`\`${id}\``);
     for (const png of md.match(/\]\((figures\/[^)]+\.png)\)/g) ?? []) expect(fs.existsSync(path.join(dir, png.slice(2, -1)))).toBe(true);
     const summary = JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8'));
-    expect(summary.claims.map((c: { id: string; mode: string }) => `${c.id}/${c.mode}`)).toEqual([
-      'A.asm/in-regime', 'A.asm/robustness', 'A.gd-overfits/in-regime', 'A.gd-overfits/robustness', 'B.stage1/in-regime', 'B.stage1/robustness',
+    expect(summary.claims.map((c: { id: string; tier: string }) => `${c.id}/${c.tier}`)).toEqual([
+      'A.asm/literal', 'A.asm/robustness',
+      'A.gd-overfits/literal', 'A.gd-overfits/paper', 'A.gd-overfits/working', 'A.gd-overfits/robustness',
+      'B.stage1/working', 'B.stage1/robustness',
     ]);
+    // the report's sections of issue 7 are there, and the working tier is never called the paper's hypotheses
+    for (const h of ['## Working regions and their provenance', '## Calibrated constants', '## Joint claims', '## Cross-region matrices']) expect(md).toContain(h);
+    expect(summary.declarations.map((d: { id: string }) => d.id)).toEqual(['A.asm', 'A.gd-overfits', 'B.stage1']);
     expect(summary.audits.map((a: { preset: string }) => a.preset)).toContain('paper-a-main');
   });
 });

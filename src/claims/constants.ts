@@ -25,12 +25,12 @@ export class InputError extends Error {
 }
 
 export const SETTINGS_SPEC: Record<keyof EngineSettings, ConstantSpec> = {
-  holdRateTarget: { default: 0.9, min: 0, max: 1, help: 'required hold rate of a claim across regimes' },
+  holdRateTarget: { default: 0.9, min: 0, max: 1, help: 'a claim holds when the lower Clopper-Pearson bound (multiplicity-corrected) of its hold rate over its units reaches this' },
   alpha: { default: 0.05, min: 0, max: 1, help: 'significance level of every test' },
-  replicates: { default: 3, min: 1, integer: true, help: 'seeds per regime for probabilistic claims' },
+  replicates: { default: 12, min: 1, integer: true, help: 'seeds per regime for per-seed claims: each seed is one unit of evidence (trained as one batch)' },
   maxSteps: { default: 20000, min: 1, integer: true, help: 'step budget of one training run' },
   shrinkBudget: { default: 10, min: 0, integer: true, help: 'evaluations spent shrinking one counterexample' },
-  maxCounterexamples: { default: 1, min: 0, integer: true, help: 'breaking regimes shrunk per claim and mode' },
+  maxCounterexamples: { default: 1, min: 0, integer: true, help: 'breaking regimes shrunk per claim and tier' },
 };
 
 function checkValue(where: string, spec: ConstantSpec, v: unknown): number {

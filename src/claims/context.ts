@@ -1,5 +1,5 @@
 import type { ConstantsProfile } from './constants';
-import type { Claim, ClaimContext, EvalContext, Mode } from './types';
+import type { Claim, ClaimContext, EvalContext, Tier } from './types';
 import type { EngineChoice } from '../training/config';
 
 /** The context a claim sees: its constants, everyone's constants and the engine settings. */
@@ -7,6 +7,6 @@ export function claimContext(claim: Claim, profile: ConstantsProfile): ClaimCont
   return { constants: profile.claims[claim.id], all: profile.claims, settings: profile.settings };
 }
 
-export function evalContext(claim: Claim, profile: ConstantsProfile, mode: Mode, engine: EngineChoice): EvalContext {
-  return { ...claimContext(claim, profile), mode, engine };
+export function evalContext(claim: Claim, profile: ConstantsProfile, tier: Tier, engine: EngineChoice): EvalContext {
+  return { ...claimContext(claim, profile), tier, engine };
 }

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
-import type { TrainConfig } from '../training/config';
-import { budgetVerdict, regimeConfig, replicateMargin, replicateVerdict, report, vacuousVerdict } from './common';
-import type { Claim, Clause, Constants, ConstantSpec, EvalContext, Evaluation, HypothesisReport, Mode, Regime } from './types';
+import { DEFAULT_CONFIG, type TrainConfig } from '../training/config';
+import { budgetVerdict, regimeConfig, report, vacuousVerdict } from './common';
+import type { Claim, ClaimContext, Clause, Constants, ConstantSpec, EvalContext, Evaluation, HypothesisReport, PaperSetting, Regime, Tier, Verdict } from './types';
+import type { Measurement } from '../training/measure';
+import { loadPreset } from '../training/presets';
 
 /**
  * Shared machinery of the paper-A claims (spec/claims.md, "Paper A"): the literal Assumption 3.1
@@ -135,7 +137,7 @@ export function sigma0Window(c: Knobs, k: AsmConstants): { lo: number; hi: numbe
  * NeurIPS'25 lower bound p >= cFlip log(d) / sqrt(m n).
  */
 export function asmClauses(regime: Regime, k: AsmConstants): Clause[] {
-  const c = regimeConfig(regime);
+  const c = asmKnobs(regime);
   const { n, d, m, A, sigmaP, sigma0, eta, p } = c;
   const Ld = k.C * Math.log(d / k.delta);
   const Ln = k.C * Math.log(n / k.delta);
@@ -151,6 +153,15 @@ export function asmClauses(regime: Regime, k: AsmConstants): Clause[] {
     { id: 'A.asm(v)', text: 'p < 1/C', holds: p < 1 / k.C, lhs: p, rhs: 1 / k.C },
     ge('A.asm(v.nips)', 'p >= cFlip log(d) / sqrt(m n)  (NeurIPS\'25 lower bound)', p, (k.cFlip * Math.log(d)) / Math.sqrt(m * n)),
   ];
+}
+
+/**
+ * The knobs Assumption 3.1 reads, without the trainer's range checks (a literal regime has d ~ 1e20,
+ * beyond what `train` accepts: it is audited, never trained). Missing keys take the training defaults.
+ */
+export function asmKnobs(regime: Regime): Knobs {
+  const num = (key: keyof Knobs) => (typeof regime[key] === 'number' ? (regime[key] as number) : (DEFAULT_CONFIG[key] as number));
+  return { n: num('n'), d: num('d'), m: num('m'), A: num('A'), sigmaP: num('sigmaP'), sigma0: num('sigma0'), eta: num('eta'), p: num('p') };
 }
 
 /** Signed log-ratio of a clause's two sides: > 0 when it holds, < 0 when it fails (clamped to +-50). */
@@ -215,13 +226,14 @@ export function literalAsmRegimes(k: AsmConstants): fc.Arbitrary<Regime> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The working region: where the A claims are checked in-regime (our choice, per claim)
+// The working region: where the A claims are checked in the working tier (our choice, per claim)
 // ---------------------------------------------------------------------------------------------
 
 /**
- * A practical reading of Assumption 3.1 (the literal one is infeasible at practical d, see
- * A.asm): bounds on the dimensionless quantities the dynamics depend on. `*Min`/`*Max` of n, m,
- * d/n^2 (upper), s0 (lower) only bound the generator's box (budget); the others are hypotheses.
+ * The working region (our choice; the literal Assumption 3.1 is unaffordable, see A.asm): bounds on
+ * the dimensionless quantities the dynamics depend on. `*Min`/`*Max` of n, m, d/n^2 (upper), s0
+ * (lower) only bound the generator's box (budget); the others are the region's bounds (never the
+ * paper's hypotheses: each declares its provenance, see regionConstants).
  */
 export interface Region {
   nMin: number; nMax: number;
@@ -241,33 +253,78 @@ export const REGION_KEYS: readonly (keyof Region)[] = [
 ];
 
 const REGION_HELP: Record<keyof Region, string> = {
-  nMin: 'working region: fewest training samples drawn (hypothesis n >= nMin; practical reading of (ii) n >= C log(d/delta))',
-  nMax: 'working region: most training samples drawn (budget, not a hypothesis)',
-  dPerN2Min: 'working region: hypothesis d >= dPerN2Min n^2 (practical reading of (i) d >= C log(n/delta) n^2)',
-  dPerN2Max: 'working region: largest d/n^2 drawn (budget, not a hypothesis)',
-  mMin: 'working region: hypothesis m >= mMin (practical (ii): every sample needs a filter active on its noise, P = 1 - 2^-m)',
-  mMax: 'working region: largest width drawn (budget, not a hypothesis)',
-  kappaMin: 'working region: hypothesis kappa = eta sigma_p^2 d/(n m) >= kappaMin (NOT in the paper: found necessary, see the claim)',
-  kappaMax: 'working region: hypothesis kappa = eta sigma_p^2 d/(n m) <= kappaMax (practical (iii); the literal (iii) is eta sigma_p^2 d <= 1/(C log(d/delta)))',
-  nSnr2Min: 'working region: hypothesis n SNR^2 >= nSnr2Min (NOT in the paper: keeps the signal time within our T constants and budget)',
-  nSnr2Max: 'working region: hypothesis n SNR^2 <= nSnr2Max (practical "low SNR" of (i); GD stops overfitting near n SNR^2 ~ 1-2)',
+  nMin: 'working region bound n >= nMin (our reading of (ii) n >= C log(d/delta), which needs n >= 50 literally)',
+  nMax: 'working region: most training samples drawn (budget)',
+  dPerN2Min: 'working region bound d >= dPerN2Min n^2 (our reading of (i) d >= C log(n/delta) n^2)',
+  dPerN2Max: 'working region: largest d/n^2 drawn (budget)',
+  mMin: 'working region bound m >= mMin (our reading of (ii): every sample needs a filter active on its noise, P = 1 - 2^-m)',
+  mMax: 'working region: largest width drawn (budget)',
+  kappaMin: 'working region bound kappa = eta sigma_p^2 d/(n m) >= kappaMin (NOT in the paper: set where label-noise GD learned the signal in time)',
+  kappaMax: 'working region bound kappa = eta sigma_p^2 d/(n m) <= kappaMax (the literal (iii) is eta sigma_p^2 d <= 1/(C log(d/delta)), unaffordable)',
+  nSnr2Min: 'working region bound n SNR^2 >= nSnr2Min (NOT in the paper: keeps the signal time within our T constants and budget)',
+  nSnr2Max: 'working region bound n SNR^2 <= nSnr2Max (our "low SNR"; GD stopped overfitting near n SNR^2 ~ 1-2 in our runs)',
   s0Min: 'working region: smallest s0 = sigma_0 sigma_p sqrt(d) drawn (budget: T1 grows like log(1/s0))',
-  s0Max: 'working region: hypothesis s0 = sigma_0 sigma_p sqrt(d) <= s0Max (practical (iv): small initialisation)',
-  pMin: 'working region: hypothesis p >= pMin (label-noise flip rate, practical (v) lower bound)',
-  pMax: 'working region: hypothesis p <= pMax (practical (v): p < 1/C)',
+  s0Max: 'working region bound s0 = sigma_0 sigma_p sqrt(d) <= s0Max (our reading of (iv): small initialisation)',
+  pMin: 'working region bound p >= pMin (flip rate; NeurIPS (v) has a lower bound of order log d/sqrt(m n))',
+  pMax: 'working region bound p <= pMax (our reading of (v) p < 1/C)',
   sigmaP: 'noise scale of drawn regimes (the dynamics depend on it only through kappa, n SNR^2, s0)',
   nTest: 'clean test samples per run',
 };
 
+/** Why each region key has its value (provenance chosen: none of these bounds is the paper's). */
+const REGION_SOURCE: Record<keyof Region, string> = {
+  nMin: 'chosen: small n keeps runs cheap; the literal (ii) is unaffordable (n >= 50 with d ~ 1e20)',
+  nMax: 'chosen: budget of one evaluation',
+  dPerN2Min: 'chosen: the literal (i) asks d >= C log(n/delta) n^2; d ~ n^2 is the cheapest reading',
+  dPerN2Max: 'chosen: budget',
+  mMin: 'chosen: n 2^-m small (every sample has an active filter at init)',
+  mMax: 'chosen: budget',
+  kappaMin: 'chosen by looking at results: below ~0.4 label-noise GD learned no signal within our horizons (NOT in the paper)',
+  kappaMax: 'chosen: stability of the step (divergence beyond ~2)',
+  nSnr2Min: 'chosen by looking at results: below it the signal time left our T constants and budget (NOT in the paper)',
+  nSnr2Max: 'chosen by looking at results: GD stopped overfitting near n SNR^2 ~ 1-2',
+  s0Min: 'chosen: budget (T1 grows like log(1/s0))',
+  s0Max: 'chosen: a small initialisation, as (iv) asks qualitatively',
+  pMin: 'chosen: label noise clearly on',
+  pMax: 'chosen: well below 1/2',
+  sigmaP: 'chosen: the dynamics do not depend on it separately',
+  nTest: 'chosen: test-set resolution vs cost',
+};
+
+/** Region keys that are generator box limits (budget), not bounds a regime is judged against. */
+const REGION_BUDGET_ONLY = new Set<keyof Region>(['nMax', 'dPerN2Max', 'mMax', 's0Min', 'sigmaP', 'nTest']);
+/** Region keys of the shared default region picked by looking at results. */
+export const REGION_CALIBRATED_DEFAULT: readonly (keyof Region)[] = ['kappaMin', 'nSnr2Min', 'nSnr2Max'];
+
 const REGION_INTEGER = new Set<keyof Region>(['nMin', 'nMax', 'mMin', 'mMax', 'nTest']);
 
-/** ConstantSpecs of a working region with the given defaults (each claim declares its own). */
-export function regionConstants(defaults: Region): Record<string, ConstantSpec> {
+/**
+ * ConstantSpecs of a working region with the given defaults (each claim declares its own). Every
+ * bound is `provenance: 'chosen'` and `region: true`; `calibrated` lists the bounds picked by
+ * looking at results (REGION_CALIBRATED_DEFAULT plus the claim's own narrowed bounds, with why).
+ */
+export function regionConstants(defaults: Region, calibrated: Partial<Record<keyof Region, string>> = {}): Record<string, ConstantSpec> {
   const out: Record<string, ConstantSpec> = {};
   for (const k of REGION_KEYS) {
-    out[k] = { default: defaults[k], help: REGION_HELP[k], min: k === 'pMin' || k === 'pMax' ? 0 : Number.MIN_VALUE, ...(k === 'pMin' || k === 'pMax' ? { max: 1 } : {}), ...(REGION_INTEGER.has(k) ? { integer: true, min: 1 } : {}) };
+    const cal = k in calibrated || REGION_CALIBRATED_DEFAULT.includes(k);
+    out[k] = {
+      default: defaults[k], help: REGION_HELP[k],
+      min: k === 'pMin' || k === 'pMax' ? 0 : Number.MIN_VALUE, ...(k === 'pMin' || k === 'pMax' ? { max: 1 } : {}), ...(REGION_INTEGER.has(k) ? { integer: true, min: 1 } : {}),
+      provenance: 'chosen', source: calibrated[k] ?? REGION_SOURCE[k],
+      ...(cal ? { calibrated: true } : {}),
+      ...(REGION_BUDGET_ONLY.has(k) ? {} : { region: true }),
+    };
   }
   return out;
+}
+
+/** A constant read from the paper (cite the clause). */
+export function paperConst(spec: Omit<ConstantSpec, 'provenance' | 'source'>, source: string): ConstantSpec {
+  return { ...spec, provenance: 'paper', source };
+}
+/** A constant of ours (say why); `calibrated` when its value was picked by looking at results. */
+export function chosenConst(spec: Omit<ConstantSpec, 'provenance' | 'source'>, source: string, calibrated = false): ConstantSpec {
+  return { ...spec, provenance: 'chosen', source, ...(calibrated ? { calibrated: true } : {}) };
 }
 
 export function regionOf(constants: Constants): Region {
@@ -276,7 +333,7 @@ export function regionOf(constants: Constants): Region {
   return r;
 }
 
-/** The working-region hypotheses of a regime, clause by clause (ids "A.work(...)"). */
+/** The working-region bounds of a regime, clause by clause (ids "A.work(...)"): our region, not the paper's hypotheses. */
 export function regionClauses(regime: Regime, r: Region): Clause[] {
   const c = regimeConfig(regime);
   const q = derived(c);
@@ -447,9 +504,10 @@ export function robustnessArbitrary(r: Region): fc.Arbitrary<Regime> {
   return fc.oneof({ arbitrary: excursion, weight: 3 }, { arbitrary: wide, weight: 1 });
 }
 
-/** The paper-A regimes of a mode: inside the working region, or across and beyond it. */
-export function paperARegimes(mode: Mode, r: Region): fc.Arbitrary<Regime> {
-  return mode === 'in-regime' ? inRegionArbitrary(r) : robustnessArbitrary(r);
+/** The paper-A regimes of a tier: the smallest literal regime, inside the working region, or across and beyond it. */
+export function paperARegimes(tier: Tier, r: Region, ctx?: Pick<ClaimContext, 'all'>): fc.Arbitrary<Regime> {
+  if (tier === 'literal') return fc.constant(literalFeasibility(asmConstantsOf(ctx)).regime);
+  return tier === 'robustness' ? robustnessArbitrary(r) : inRegionArbitrary(r);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -463,8 +521,6 @@ export function logMargin(x: number, thr: number, dir: 'atLeast' | 'atMost', flo
   return Math.max(-10, Math.min(10, s));
 }
 
-// successesNeeded, replicateVerdict and replicateMargin: the binomial rule shared with paper B (common.ts)
-export { replicateMargin, replicateVerdict, successesNeeded } from './common';
 
 /** The evaluation-point spacing of a run of `steps` steps with about `points` measurements. */
 export function evalEveryFor(steps: number, points: number): number {
@@ -474,8 +530,8 @@ export function evalEveryFor(steps: number, points: number): number {
 /**
  * Default working region of the A claims that train to T_GD / T_LN (each claim declares its own
  * copy as constants, so a profile can move one claim's region without touching the others).
- * Chosen by experiment (see the claim modules): inside it GD overfits and label-noise GD
- * generalizes within 16 T_LN; kappa >= 0.4 is needed for label-noise GD to learn the signal in
+ * Chosen by experiment, i.e. calibrated (see the claim modules): inside it GD overfits and label-noise GD
+ * generalizes within 16 T_LN; kappa >= 0.4 was needed for label-noise GD to learn the signal in
  * time (its benefit comes from the step-size-dependent label noise, see A.lngd-generalizes).
  */
 export const WORKING_REGION: Region = {
@@ -511,8 +567,8 @@ export const regionHypothesesAndRegimes: Pick<Claim, 'hypotheses' | 'regimes'> =
   hypotheses(regime, ctx) {
     return report(regionClauses(regime, regionOf(ctx.constants)));
   },
-  regimes(mode, ctx) {
-    return paperARegimes(mode, regionOf(ctx.constants));
+  regimes(tier, ctx) {
+    return paperARegimes(tier, regionOf(ctx.constants), ctx);
   },
 };
 
@@ -529,53 +585,304 @@ export interface RegionPreflight<P> {
 }
 
 /**
- * The verdicts an A claim checks before training: `vacuous` (in-regime, outside the working
+ * The verdicts an A claim checks before training: `infeasible` in the literal tier (the literal
+ * Assumption 3.1 needs d ~ 1e20: literalEvaluation), `vacuous` (working tier, outside the working
  * region), then `budget` when the run `plan` asks for (its `steps`, from the regime's configuration
- * and the claim's constants) exceeds min(profile maxSteps, the claim's `runStepCap`). Either that
- * early evaluation, or the constants, hypotheses, configuration and plan to train with.
+ * and the claim's constants) exceeds min(profile maxSteps, the claim's `runStepCap`). In the paper
+ * tier `plan` gets paper = true and must use the preset's own run length (base.steps); the claim's
+ * runStepCap does not apply there (never fewer steps than the paper's), only the profile's maxSteps.
  */
 export function regionPreflight<P extends { steps: number }>(
   regime: Regime,
   ctx: EvalContext,
-  plan: (base: TrainConfig, k: Constants) => P,
+  plan: (base: TrainConfig, k: Constants, paper: boolean) => P,
+  claimId = 'this claim',
 ): { early: Evaluation } | RegionPreflight<P> {
+  if (ctx.tier === 'literal') return { early: literalEvaluation(ctx, claimId) };
   const k = ctx.constants;
   const hypotheses = report(regionClauses(regime, regionOf(k)));
   const vacuous = vacuousVerdict(hypotheses, ctx);
   if (vacuous) return { early: vacuous };
   const base = regimeConfig(regime);
-  const p = plan(base, k);
-  const budget = budgetVerdict(p.steps, capSettings(ctx, k.runStepCap), hypotheses);
+  const paper = ctx.tier === 'paper';
+  const p = plan(base, k, paper);
+  const budget = budgetVerdict(p.steps, paper ? ctx : capSettings(ctx, k.runStepCap), hypotheses);
   if (budget) return { early: budget };
   return { early: null, k, hypotheses, base, plan: p };
 }
 
-/** One seed's outcome of a claim that holds "with probability >= pClaim" (more fields are measurements). */
-export interface SeedOutcome {
-  seed: number;
-  holds: boolean;
-  margin: number;
+// ---------------------------------------------------------------------------------------------
+// The literal tier: feasibility of Assumption 3.1 (A.asm; every other A claim reports it)
+// ---------------------------------------------------------------------------------------------
+
+/** A.asm's constants when a context does not carry them (its declared defaults). */
+export const ASM_DEFAULTS = { C: 1, delta: 0.05, cFlip: 1, dAffordable: 1e5 };
+
+export function asmConstantsOf(ctx?: Pick<ClaimContext, 'all'>): AsmConstants & { dAffordable: number } {
+  const a = ctx?.all?.['A.asm'] ?? {};
+  return {
+    C: a.C ?? ASM_DEFAULTS.C, delta: a.delta ?? ASM_DEFAULTS.delta, cFlip: a.cFlip ?? ASM_DEFAULTS.cFlip,
+    dAffordable: a.dAffordable ?? ASM_DEFAULTS.dAffordable,
+  };
+}
+
+export interface LiteralFeasibility {
+  /** every clause can be met at some finite size */
+  feasible: boolean;
+  /** ... at d <= dAffordable */
+  affordable: boolean;
+  dAffordable: number;
+  /** the smallest size at which every clause is satisfiable (n = ceil(C log(d/delta)), d from the sigma_0 window) */
+  n: number;
+  d: number;
+  m: number;
+  p: number;
+  /** C log(d/delta) at that d */
+  L: number;
+  /** a regime meeting every clause at that size (sigma_p = 1, ||mu|| and sigma_0 inside their windows) */
+  regime: Regime;
+  failed: string[];
 }
 
 /**
- * The regime's evaluation from the seeds' outcomes: the binomial rule (replicateVerdict) against
- * pClaim, the margin replicateMargin; measurements are `measurements`, then successes, trials,
- * pClaim, pValue, derived(base) and the seeds; the note "s/t seeds: <what>".
+ * The smallest (n, d, m) at which every clause of Assumption 3.1 is satisfiable for the constants
+ * C, delta, cFlip: n = ceil(C log(d/delta)) (ii), d >= max((C log(d/delta))^8 n^4, C log(n/delta) n^2)
+ * (the sigma_0 window (iv) is non-empty only when (C log(d/delta))^2 n <= d^(1/4), with ||mu|| small;
+ * and (i)), solved by a fixed-point iteration; m = ceil(max(C log(d/delta), (cFlip log d / p)^2 / n))
+ * at p = 0.99 min(1/C, 1/2). Affordable: d <= dAffordable.
  */
-export function seedsVerdict(
-  perSeed: SeedOutcome[],
-  pClaim: number,
-  ctx: Pick<EvalContext, 'settings'>,
-  r: { hypotheses: HypothesisReport; configs: Partial<TrainConfig>[]; base: TrainConfig; measurements: Record<string, unknown>; what: string },
-): Evaluation {
-  const successes = perSeed.filter((s) => s.holds).length;
-  const { verdict, pValue } = replicateVerdict(successes, perSeed.length, pClaim, ctx.settings.alpha);
+export function literalFeasibility(k: AsmConstants & { dAffordable?: number }): LiteralFeasibility {
+  const L = (d: number) => k.C * Math.log(d / k.delta);
+  let d = 2, n = 2;
+  for (let it = 0; it < 500; it++) {
+    n = Math.max(2, Math.ceil(L(d)));
+    const need = Math.max((L(d) ** 2 * n) ** 4, k.C * Math.log(n / k.delta) * n * n, 2);
+    if (d >= need && n >= L(d)) break;
+    d = Math.ceil(need);
+    if (!Number.isFinite(d)) break;
+  }
+  const p = sig4(0.99 * Math.min(1 / k.C, 0.5));
+  const m = Math.max(1, Math.ceil(Math.max(L(d), k.cFlip > 0 ? ((k.cFlip * Math.log(d)) / p) ** 2 / n : 0)));
+  const sigmaP = 1;
+  const muMax = Math.min((sigmaP * d ** 0.125) / (L(d) ** 2 * n), sigmaP * Math.sqrt(d / (k.C * Math.log(n / k.delta) * n)));
+  const A = muMax / 2;
+  const w = sigma0Window({ n, d, m, A, sigmaP, sigma0: 1, eta: 1, p }, k);
+  const regime: Regime = { n, d, m, q: 2, A, sigmaP, sigma0: Math.sqrt(w.lo * w.hi), eta: 0.5 / (L(d) * sigmaP * sigmaP * d), p, noise: 'projected', seed: 1 };
+  const failed = Number.isFinite(d) ? asmClauses(regime, k).filter((c) => !c.holds).map((c) => c.id) : ['A.asm(iv)'];
+  const feasible = failed.length === 0;
+  const dAffordable = k.dAffordable ?? ASM_DEFAULTS.dAffordable;
+  return { feasible, affordable: feasible && d <= dAffordable, dAffordable, n, d, m, p, L: L(d), regime, failed };
+}
+
+/** The literal size in words: "n >= 50, d >= 2.41e+20, m >= 66 (C = 1, delta = 0.05)". */
+export function literalSizeText(f: LiteralFeasibility, k: AsmConstants): string {
+  return `n >= ${f.n}, d >= ${f.d.toPrecision(3)}, m >= ${f.m} at p = ${f.p} (C = ${k.C}, delta = ${k.delta}, cFlip = ${k.cFlip}); affordable means d <= ${f.dAffordable.toPrecision(3)}`;
+}
+
+/**
+ * The literal-tier evaluation of an A claim other than A.asm: `infeasible` with the smallest
+ * literal size. Never `holds`: no claim but A.asm is judged in the literal tier (if the constants
+ * made the literal regime affordable, the claim says `inconclusive`: it is not trained there).
+ */
+export function literalEvaluation(ctx: Pick<ClaimContext, 'all'>, claimId: string): Evaluation {
+  const k = asmConstantsOf(ctx);
+  const f = literalFeasibility(k);
+  const size = literalSizeText(f, k);
+  const hypotheses = report(asmClauses(f.regime, k));
   return {
-    verdict,
-    margin: replicateMargin(perSeed.map((s) => s.margin), pClaim),
-    measurements: { ...r.measurements, successes, trials: perSeed.length, pClaim, pValue, derived: derived(r.base), perSeed },
-    hypotheses: r.hypotheses,
-    configs: r.configs,
-    note: `${successes}/${perSeed.length} seeds: ${r.what}`,
+    verdict: f.affordable ? 'inconclusive' : 'infeasible',
+    margin: null,
+    measurements: { literal: { n: f.n, d: f.d, m: f.m, p: f.p, L: f.L, feasible: f.feasible, affordable: f.affordable, dAffordable: f.dAffordable } },
+    hypotheses,
+    configs: [],
+    note: f.affordable
+      ? `the literal Assumption 3.1 is affordable at ${size}, but ${claimId} is not trained in the literal tier`
+      : `literal Assumption 3.1 unaffordable: smallest size ${size}`,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The paper tier: the settings where paper A and its review thread report the claims observed
+// ---------------------------------------------------------------------------------------------
+
+/** Paper-tier settings from presets (fixtures/presets/NAME.json): the regime is the preset's training keys. */
+export function paperASettings(names: readonly string[]): PaperSetting[] {
+  return names.map((name) => {
+    const p = loadPreset(name);
+    const { algo, seed: _seed, ...keys } = p.config as unknown as Record<string, number | string>;
+    // a label-noise variant of the preset (lngd-gauss, lngd-uniform) is kept: it is the label-noise run there
+    const regime = (String(algo).startsWith('lngd') ? { ...keys, algo } : keys) as Regime;
+    return { preset: name, regime, source: p.source };
+  });
+}
+
+/** The presets of paper A's own experiments and rebuttal, by what the authors report there. */
+export const PAPER_A_PRESETS = {
+  /** Figure 1 (authors' code eta = 1.0) */
+  main: 'paper-a-main',
+  /** one heatmap cell where label-noise GD wins (low SNR) */
+  heatmapCell: 'paper-a-heatmap-cell',
+  /** the appendix variants (activation q, flip rate p, noise of the label-noise multiplier) */
+  appendix: ['paper-a-q3', 'paper-a-q4', 'paper-a-p03', 'paper-a-p04', 'paper-a-gauss', 'paper-a-uniform'],
+  /** the authors' rebuttal rows */
+  rebuttal: ['paper-a-rebuttal-m10', 'paper-a-rebuttal-m3'],
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Link predicates: shared by the single claims and A.chain (same code, same trajectory)
+// ---------------------------------------------------------------------------------------------
+
+export interface LinkOutcome {
+  verdict: Verdict;
+  margin: number | null;
+  note: string;
+  data: Record<string, unknown>;
+}
+
+/** The first measurement at or after step t (null when the run ended before). */
+export function pointAt(traj: readonly Measurement[], t: number): Measurement | null {
+  return traj.find((s) => s.step >= t - 1e-9) ?? null;
+}
+
+/**
+ * Stage 1 (Lemmas 4.2 / 4.4) on one run: at the first measurement >= T1 every sample has
+ * max_r rhobar_{y_i,r,i} >= rhoMin and max gamma <= gammaBound -> holds. Signal too large at T1 ->
+ * breaks. Not every sample memorized at T1: breaks when it happens later within `horizon` steps
+ * (T1 off), `not-reached` when it never happens within the run (the run is k x T1 or the paper's).
+ */
+export function stage1Link(traj: readonly Measurement[], o: { T1: number; rhoMin: number; gammaBound: number; label: string }): LinkOutcome {
+  const pt = pointAt(traj, o.T1);
+  const last = traj[traj.length - 1];
+  if (!pt || !pt.perSample) {
+    return { verdict: 'not-reached', margin: -10, note: `${o.label}: run ended (step ${last?.step}) before T1 = ${o.T1.toFixed(0)}`, data: { T1: o.T1 } };
+  }
+  const rhos = pt.perSample.maxRhobar;
+  const minRho = Math.min(...rhos);
+  const below = rhos.filter((v) => v < o.rhoMin).length;
+  const mRho = logMargin(minRho, o.rhoMin, 'atLeast');
+  const mGamma = logMargin(pt.maxGamma, o.gammaBound, 'atMost');
+  const data = { T1: o.T1, stepChecked: pt.step, minRhobar: minRho, samplesBelow: below, maxGamma: pt.maxGamma, gammaBound: o.gammaBound };
+  if (pt.maxGamma > o.gammaBound) return { verdict: 'breaks', margin: mGamma, note: `${o.label}: max gamma ${pt.maxGamma.toPrecision(3)} > ${o.gammaBound.toPrecision(3)} at T1`, data };
+  if (minRho >= o.rhoMin) return { verdict: 'holds', margin: Math.min(mRho, mGamma), note: `${o.label}: all samples memorized at T1`, data };
+  const later = traj.find((s) => s.step > pt.step && s.perSample && Math.min(...s.perSample.maxRhobar) >= o.rhoMin);
+  if (later) {
+    return { verdict: 'breaks', margin: mRho, note: `${o.label}: ${below} sample(s) below ${o.rhoMin} at T1; all memorized only at step ${later.step}`, data: { ...data, reachedAt: later.step } };
+  }
+  return {
+    verdict: 'not-reached', margin: mRho,
+    note: `${o.label}: ${below} sample(s) below ${o.rhoMin} at T1 and still not all memorized at step ${last.step} (${(last.step / o.T1).toFixed(1)} x T1)`,
+    data: { ...data, reachedAt: null, horizon: last.step },
+  };
+}
+
+/**
+ * Stage 2 (Lemma 4.5 / D.4) on one label-noise GD run: the window runs from the first measurement
+ * >= T1 until max gamma passes gammaPass. iota_i* is the median of iota_i over the window (its level); every
+ * iota_i(t) in the window must stay in [iota_i* / cLow, cHigh iota_i*] (a sample with iota_i* = 0
+ * must stay at 0), and max gamma must grow (it passes gammaPass, from below it at T1). A window
+ * that never starts (run ends before T1) or never ends (gamma not past gammaPass by the end of the
+ * run, k x T_LN or the paper's) is `not-reached`; gamma already >= gammaPass at T1 (no stage 2) is
+ * inconclusive.
+ */
+export function noiseBandLink(traj: readonly Measurement[], o: { T1: number; gammaPass: number; cLow: number; cHigh: number }): LinkOutcome {
+  const start = pointAt(traj, o.T1);
+  const last = traj[traj.length - 1];
+  if (!start || !start.perSample) return { verdict: 'not-reached', margin: -10, note: `run ended (step ${last?.step}) before T1 = ${o.T1.toFixed(0)}`, data: { T1: o.T1 } };
+  if (start.maxGamma >= o.gammaPass) {
+    return { verdict: 'inconclusive', margin: null, note: `max gamma ${start.maxGamma.toPrecision(3)} >= ${o.gammaPass} already at T1: no stage-2 window`, data: { T1: o.T1, gammaAtT1: start.maxGamma } };
+  }
+  const endIdx = traj.findIndex((s) => s.step > start.step && s.maxGamma >= o.gammaPass);
+  if (endIdx < 0) {
+    return {
+      verdict: 'not-reached', margin: logMargin(last.maxGamma, o.gammaPass, 'atLeast'),
+      note: `max gamma ${last.maxGamma.toPrecision(3)} never passed ${o.gammaPass} by step ${last.step}`, data: { T1: o.T1, gammaAtT1: start.maxGamma, gammaFinal: last.maxGamma, horizon: last.step },
+    };
+  }
+  const end = traj[endIdx];
+  const window = traj.filter((s) => s.step >= start.step && s.step <= end.step && s.perSample);
+  // iota_i*: the median of iota_i over the window (the level the lemma bounds iota_i around)
+  const star = start.perSample.iota.map((_, i) => quantile(window.map((s) => s.perSample!.iota[i]), 0.5));
+  let margin = 10, out = new Set<number>(), minRatio = Infinity, maxRatio = 0;
+  for (const s of window) {
+    const iota = s.perSample!.iota;
+    for (let i = 0; i < star.length; i++) {
+      const a = star[i], x = iota[i];
+      if (a <= 0) {
+        if (x > 0) { margin = Math.min(margin, -10); out.add(i); }
+        continue;
+      }
+      const r = x / a;
+      minRatio = Math.min(minRatio, r); maxRatio = Math.max(maxRatio, r);
+      const mi = Math.min(logMargin(r * o.cLow, 1, 'atLeast'), logMargin(r, o.cHigh, 'atMost'));
+      if (mi < 0) out.add(i);
+      margin = Math.min(margin, mi);
+    }
+  }
+  const grows = end.maxGamma > start.maxGamma;
+  if (!grows) margin = Math.min(margin, -1e-6);
+  const data = {
+    T1: o.T1, windowStart: start.step, windowEnd: end.step, measurementsInWindow: window.length, samplesOutOfBand: out.size,
+    minIotaRatio: Number.isFinite(minRatio) ? minRatio : null, maxIotaRatio: maxRatio, iotaStarMean: star.reduce((a, b) => a + b, 0) / star.length,
+    gammaAtT1: start.maxGamma, gammaAtEnd: end.maxGamma,
+  };
+  const holds = margin >= 0;
+  return {
+    verdict: holds ? 'holds' : 'breaks', margin,
+    note: holds
+      ? `every iota_i within [iota_i*/${o.cLow}, ${o.cHigh} iota_i*] over steps ${start.step}..${end.step}`
+      : `${out.size} sample(s) left [iota_i*/${o.cLow}, ${o.cHigh} iota_i*] in steps ${start.step}..${end.step} (iota/iota* in [${(Number.isFinite(minRatio) ? minRatio : 0).toPrecision(2)}, ${maxRatio.toPrecision(2)}])`,
+    data,
+  };
+}
+
+/**
+ * Theorem 3.2 [3.3] on one label-noise GD run at T_LN: `vacuous-bound` when the paper's bound
+ * 2 exp(-cErr d/n^2) is >= 0.25; else the clean training loss stays >= lossMin over the last
+ * lossWindow fraction of [0, T_LN] and the test error at T_LN is <= max(bound, errFloor).
+ */
+export function lngdGeneralizesLink(
+  traj: readonly Measurement[],
+  o: { TLN: number; d: number; n: number; nTest: number; cErr: number; errFloor: number; lossMin: number; lossWindow: number; errBoundVacuous: number },
+): LinkOutcome {
+  const paperBound = 2 * Math.exp((-o.cErr * o.d) / (o.n * o.n));
+  const errBound = Math.max(paperBound, o.errFloor);
+  const firstBelow = traj.find((s) => s.testError <= errBound)?.step ?? null;
+  if (paperBound >= o.errBoundVacuous) {
+    return { verdict: 'vacuous-bound', margin: null, note: `the bound 2 exp(-C d/n^2) = ${paperBound.toPrecision(3)} >= ${o.errBoundVacuous}: meeting it shows nothing`, data: { paperBound, errBound, firstStepErrBelowBound: firstBelow } };
+  }
+  const pt = pointAt(traj, o.TLN) ?? traj[traj.length - 1];
+  const late = traj.filter((s) => s.step >= (1 - o.lossWindow) * o.TLN && s.step <= pt.step);
+  const minLoss = Math.min(...late.map((s) => s.trainLoss));
+  const halfError = 0.5 / o.nTest;
+  const mLoss = logMargin(minLoss, o.lossMin, 'atLeast');
+  const mTest = logMargin(Math.max(pt.testError, halfError), errBound, 'atMost');
+  const holds = minLoss >= o.lossMin && pt.testError <= errBound;
+  return {
+    verdict: holds ? 'holds' : 'breaks', margin: Math.min(mLoss, mTest),
+    note: `at step ${pt.step}: test error ${pt.testError.toFixed(3)} (bound ${errBound.toPrecision(3)}), min clean train loss ${minLoss.toPrecision(3)} (floor ${o.lossMin})`,
+    data: { stepChecked: pt.step, testError: pt.testError, minTrainLossLate: minLoss, paperBound, errBound, firstStepErrBelowBound: firstBelow, maxGamma: pt.maxGamma, maxRho: pt.maxRho },
+  };
+}
+
+/** Combine the outcomes of one unit's parts: breaks > not-reached > other non-holds > holds (margin the smallest). */
+export function combineOutcomes(parts: LinkOutcome[]): { verdict: Verdict; margin: number | null; note: string } {
+  const order: Verdict[] = ['diverged', 'breaks', 'not-reached', 'budget', 'vacuous-bound', 'inconclusive'];
+  for (const v of order) {
+    const p = parts.find((x) => x.verdict === v);
+    if (p) return { verdict: v, margin: v === 'breaks' || v === 'not-reached' ? p.margin : null, note: parts.map((x) => x.note).join('; ') };
+  }
+  const ms = parts.map((x) => x.margin).filter((m): m is number => m !== null);
+  return { verdict: 'holds', margin: ms.length ? Math.min(...ms) : null, note: parts.map((x) => x.note).join('; ') };
+}
+
+/** The q-quantile (0..1) of numbers, Infinity entries included (nearest rank). */
+export function quantile(xs: readonly number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+}
+
+/** The label-noise algorithm of a configuration: its own when it is a label-noise variant (paper presets), else lngd. */
+export function labelNoiseAlgo(base: TrainConfig): TrainConfig['algo'] {
+  return String(base.algo).startsWith('lngd') ? base.algo : 'lngd';
 }

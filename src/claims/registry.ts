@@ -7,17 +7,19 @@ import { claim as aNoiseBounded } from '../../properties/A.noise-bounded';
 import { claim as aStage1 } from '../../properties/A.stage1';
 import { claim as aSeparation } from '../../properties/A.separation';
 import { claim as aTimeRatio } from '../../properties/A.time-ratio';
+import { claim as aChain } from '../../properties/A.chain';
 import { claim as bStage1 } from '../../properties/B.stage1';
 import { claim as bStage2 } from '../../properties/B.stage2';
 import { claim as bEarlyStop } from '../../properties/B.early-stop';
 import { claim as bLog2 } from '../../properties/B.log2';
 import { claim as bNoiseless } from '../../properties/B.noiseless';
+import { claim as bChain } from '../../properties/B.chain';
 import { claim as cBoundary } from '../../properties/C.boundary';
 
 /** Every claim, in the order of spec/claims.md. */
 export const CLAIMS: readonly Claim[] = [
-  aAsm, aGdOverfits, aLngdGeneralizes, aNoiseBounded, aStage1, aSeparation, aTimeRatio,
-  bStage1, bStage2, bEarlyStop, bLog2, bNoiseless,
+  aAsm, aGdOverfits, aLngdGeneralizes, aNoiseBounded, aStage1, aSeparation, aTimeRatio, aChain,
+  bStage1, bStage2, bEarlyStop, bLog2, bNoiseless, bChain,
   cBoundary,
 ];
 

@@ -8,46 +8,70 @@ import type { ClaimSummary, RegimeRecord } from '../engine/summary';
 import { atomicWriteJson } from '../util/atomicWrite';
 import { createProgress } from '../util/progress';
 import { FlagSpec, parseArgs, UsageError, usage } from './args';
-import { COMMON_FLAGS, engineFromFlag, modesFromFlag, positiveInt, profileFromFlag, reportsBase } from './common';
+import { COMMON_FLAGS, engineFromFlag, positiveInt, profileFromFlag, reportsBase, TIER_FLAGS, tiersFromFlags } from './common';
+import type { Tier } from '../claims/types';
 
 const FLAGS: Record<string, FlagSpec> = {
   ...COMMON_FLAGS,
-  mode: { kind: 'string', help: 'in-regime | robustness | both (default in-regime)' },
-  runs: { kind: 'int', help: 'regimes drawn per claim and mode (default 20)' },
+  ...TIER_FLAGS,
+  runs: { kind: 'int', help: 'regimes drawn per claim and tier (default 20; the units are the regimes times their seeds)' },
+  'fail-on': { kind: 'string', help: 'breaks (default: exit 1 when a claim breaks in the literal or paper tier) | never' },
   seed: { kind: 'int', help: 'fast-check seed (default 1)' },
   budget: { kind: 'number', help: 'scale the number of runs and the shrink budget by this factor (default 1)' },
   'max-steps': { kind: 'int', help: 'step budget of one training run (profile setting maxSteps)' },
   'no-shrink': { kind: 'boolean', help: 'do not shrink breaking regimes' },
   out: { kind: 'string', help: 'results folder (default reports/check-<time>)' },
   resume: { kind: 'boolean', help: 'continue the run in --out (or the latest check run): finished regimes are not redone' },
-  json: { kind: 'boolean', help: 'print one JSON object per claim and mode (one per line)' },
+  json: { kind: 'boolean', help: 'print one JSON object per claim and tier (one per line), each naming the results folder' },
 };
 
+function pct(x: number): string {
+  return (100 * x).toFixed(0);
+}
+
 export function summaryLine(s: ClaimSummary): string {
-  const rate = s.holdRate === null ? 'n/a' : `${(100 * s.holdRate).toFixed(0)}% [${(100 * s.ci![0]).toFixed(0)}, ${(100 * s.ci![1]).toFixed(0)}]`;
+  const rate = s.holdRate === null ? 'n/a' : `${pct(s.holdRate)}% [${pct(s.ci![0])}, ${pct(s.ci![1])}] of ${s.decisive}`;
   const counts = Object.entries(s.counts).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ');
-  return `${s.id.padEnd(20)}${s.mode.padEnd(12)}${s.verdict.toUpperCase().padEnd(14)}hold rate ${rate}  (${counts})`;
+  const settle = s.verdict === 'inconclusive' && s.unitsToSettle !== null ? `; ~${s.unitsToSettle} more decisive units would settle it` : '';
+  return `${s.id.padEnd(20)}${s.tier.padEnd(12)}${s.verdict.toUpperCase().padEnd(14)}hold rate ${rate}  (${counts}${settle})${s.derivedFrom ? ` [derived from ${s.derivedFrom}]` : ''}`;
 }
 
 export function jsonSummary(s: ClaimSummary) {
   const cx = s.counterexamples[0];
   return {
-    id: s.id, mode: s.mode, verdict: s.verdict, holdRate: s.holdRate, ci: s.ci, runs: s.runs, counts: s.counts,
-    pBreak: s.pBreak, pBreakAdjusted: s.pBreakAdjusted,
-    counterexample: cx ? { regime: cx.regime, replay: cx.replay, verdict: cx.verdict, margin: cx.margin, from: cx.from } : null,
+    id: s.id, tier: s.tier, verdict: s.verdict, holdRate: s.holdRate, ci: s.ci, confidence: s.confidence, judgedTogether: s.judgedTogether,
+    unitsToSettle: s.unitsToSettle, runs: s.runs, units: s.units, decisive: s.decisive, counts: s.counts,
+    ...(s.byPreset ? { byPreset: s.byPreset } : {}),
+    ...(s.links ? { links: Object.fromEntries(Object.entries(s.links).map(([k, l]) => [k, { verdict: l.claimVerdict, holdRate: l.rate, ci: l.ci, decisive: l.decisive, counts: l.counts, unitsToSettle: l.unitsToSettle }])) } : {}),
+    ...(s.derivedFrom ? { derivedFrom: s.derivedFrom } : {}),
+    counterexample: cx ? { regime: cx.regime, replay: cx.replay, verdict: cx.verdict, margin: cx.margin, from: cx.from, breakingSeeds: cx.breakingSeeds } : null,
     counterexamples: s.counterexamples, byHypotheses: s.byHypotheses,
     constants: s.constants, settings: s.settings, profile: s.profile, seed: s.seed, backends: s.backends, seconds: s.seconds, source: s.source,
   };
 }
 
+/** The tiers a break fails the command in, by --fail-on (exit code 1). */
+export function failTiers(flag: unknown, fallback: 'breaks' | 'never'): Tier[] {
+  const v = flag === undefined ? fallback : String(flag);
+  if (v === 'never') return [];
+  if (v === 'breaks') return ['literal', 'paper'];
+  throw new UsageError(`--fail-on must be breaks or never (got ${JSON.stringify(v)})`);
+}
+
+/** Exit 1 when a claim breaks in one of the failing tiers, else 0. */
+export function exitForBreaks(summaries: readonly ClaimSummary[], tiers: readonly Tier[]): number {
+  return summaries.some((s) => s.verdict === 'breaks' && tiers.includes(s.tier)) ? 1 : 0;
+}
+
 export async function checkCommand(argv: string[]): Promise<number> {
   const { flags, positional } = parseArgs(argv, FLAGS, 'check');
   if (flags.help) {
-    process.stdout.write(usage('check', '<id...|all> [flags]', FLAGS));
+    process.stdout.write(usage('check', '<id...|all> [--tier T] [flags]', FLAGS));
     return 0;
   }
   const claims = selectClaims(positional);
-  const modes = modesFromFlag(flags.mode, ['in-regime']);
+  const tiers = tiersFromFlags(flags, ['working']);
+  const failOn = failTiers(flags['fail-on'], 'breaks');
   const factor = typeof flags.budget === 'number' ? flags.budget : 1;
   if (!(factor > 0)) throw new UsageError('--budget must be > 0');
   const runs = Math.max(1, Math.round(positiveInt('runs', flags.runs, 20) * factor));
@@ -58,20 +82,22 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const engine = engineFromFlag(flags.engine);
   const resume = Boolean(flags.resume);
   const dir = resolveRunDir(reportsBase(), 'check', flags.out as string | undefined, resume);
-  prepareRunDir(dir, { kind: 'check', argv, startedAt: new Date().toISOString(), claims: claims.map((c) => c.id), modes, runs, seed, profile: profile.name }, resume);
+  prepareRunDir(dir, { kind: 'check', argv, startedAt: new Date().toISOString(), claims: claims.map((c) => c.id), tiers, runs, seed, profile: profile.name }, resume);
   const store = openStore<RegimeRecord>(path.join(dir, 'results.jsonl'));
-  const progress = createProgress({ total: claims.length * modes.length * runs, label: 'check', quiet: Boolean(flags.quiet) });
+  const progress = createProgress({ total: claims.length * tiers.length * runs, label: 'check', quiet: Boolean(flags.quiet) });
   const pool = createPool(typeof flags.workers === 'number' ? flags.workers : defaultWorkers());
   let summaries: ClaimSummary[];
   try {
-    summaries = await checkClaims(claims, modes, { runs, seed, profile, engine, pool, store, progress, shrink: !flags['no-shrink'] });
+    summaries = await checkClaims(claims, tiers, { runs, seed, profile, engine, pool, store, progress, shrink: !flags['no-shrink'] });
   } finally {
     progress.done();
     await pool.close();
     store.close();
   }
   atomicWriteJson(path.join(dir, 'summary.json'), { profile: { name: profile.name, file: profile.file, settings: profile.settings }, summaries });
-  if (flags.json) for (const s of summaries) process.stdout.write(JSON.stringify(jsonSummary(s)) + '\n');
+  if (flags.json) {
+    for (const s of summaries) process.stdout.write(JSON.stringify({ ...jsonSummary(s), results: dir }) + '\n');
+  }
   else {
     for (const s of summaries) {
       process.stdout.write(summaryLine(s) + '\n');
@@ -79,5 +105,5 @@ export async function checkCommand(argv: string[]): Promise<number> {
     }
     process.stdout.write(`results: ${dir}\n`);
   }
-  return 0;
+  return exitForBreaks(summaries, failOn);
 }

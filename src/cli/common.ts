@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { CLAIMS } from '../claims/registry';
 import { ConstantsProfile, InputError, loadProfile } from '../claims/constants';
-import { MODES, Mode } from '../claims/types';
+import { TIERS, Tier } from '../claims/types';
 import type { EngineChoice } from '../training/config';
 import { FlagSpec, UsageError } from './args';
 import { packageRoot } from '../util/paths';
@@ -20,13 +20,33 @@ export function profileFromFlag(flag: unknown): ConstantsProfile {
   return loadProfile(typeof flag === 'string' ? flag : 'default', CLAIMS);
 }
 
-export function modesFromFlag(flag: unknown, fallback: Mode[]): Mode[] {
-  if (flag === undefined) return fallback;
-  const list = String(flag).split(',').map((s) => s.trim());
-  const modes = list.includes('both') ? [...MODES] : list;
-  for (const m of modes) if (!MODES.includes(m as Mode)) throw new UsageError(`--mode must be in-regime, robustness or both (got ${JSON.stringify(m)})`);
-  return modes as Mode[];
+/**
+ * --tier literal|paper|working|robustness|all (comma lists allowed). The old --mode is still read:
+ * in-regime meant the region the suite chose (now `working`), both = working,robustness.
+ */
+export function tiersFromFlags(flags: Record<string, unknown>, fallback: Tier[]): Tier[] {
+  if (flags.tier !== undefined && flags.mode !== undefined) throw new UsageError('give --tier or --mode, not both (--mode is the old name)');
+  if (flags.mode !== undefined) {
+    const map: Record<string, Tier[]> = { 'in-regime': ['working'], robustness: ['robustness'], both: ['working', 'robustness'] };
+    const list = String(flags.mode).split(',').map((s) => s.trim());
+    const out: Tier[] = [];
+    for (const m of list) {
+      if (!map[m]) throw new UsageError(`--mode must be in-regime, robustness or both (got ${JSON.stringify(m)}); prefer --tier ${TIERS.join('|')}|all`);
+      for (const t of map[m]) if (!out.includes(t)) out.push(t);
+    }
+    return out;
+  }
+  if (flags.tier === undefined) return fallback;
+  const list = String(flags.tier).split(',').map((s) => s.trim());
+  if (list.includes('all')) return [...TIERS];
+  for (const t of list) if (!TIERS.includes(t as Tier)) throw new UsageError(`--tier must be ${TIERS.join(', ')} or all (got ${JSON.stringify(t)})`);
+  return [...new Set(list)] as Tier[];
 }
+
+export const TIER_FLAGS = {
+  tier: { kind: 'string', help: `tiers: ${TIERS.join(' | ')} | all, comma-separated` },
+  mode: { kind: 'string', help: 'old name of --tier: in-regime (= working) | robustness | both' },
+} satisfies Record<string, FlagSpec>;
 
 export function engineFromFlag(flag: unknown): EngineChoice {
   const e = typeof flag === 'string' ? flag : 'auto';

@@ -1,4 +1,5 @@
 import { CLAIMS } from '../claims/registry';
+import { claimListing } from '../claims/listing';
 import { parseArgs, usage } from './args';
 
 export async function listCommand(argv: string[]): Promise<number> {
@@ -8,16 +9,8 @@ export async function listCommand(argv: string[]): Promise<number> {
     process.stdout.write(usage('list', '[--json]', spec));
     return 0;
   }
-  const rows = CLAIMS.map((c) => ({
-    id: c.id,
-    title: c.title,
-    kind: c.kind,
-    source: c.source,
-    statement: c.statement,
-    predicate: c.predicate,
-    constants: Object.fromEntries(Object.entries(c.constants).map(([k, s]) => [k, { default: s.default, help: s.help }])),
-  }));
+  const rows = CLAIMS.map(claimListing);
   if (flags.json) process.stdout.write(JSON.stringify(rows) + '\n');
-  else for (const r of rows) process.stdout.write(`${r.id.padEnd(20)}${r.source.paper}  ${r.source.result}\n${' '.repeat(23)}${r.title}\n`);
+  else for (const r of rows) process.stdout.write(`${r.id.padEnd(20)}${r.source.paper}  ${r.source.result}\n${' '.repeat(23)}${r.title}\n${' '.repeat(23)}tiers: ${r.tiers.join(', ')}${r.calibrated.length ? `; calibrated: ${r.calibrated.join(', ')}` : ''}\n`);
   return 0;
 }

@@ -1,5 +1,4 @@
-import { ConfigError } from '../training/config';
-import { UsageError } from './args';
+import { describeError, exitCodeOf, oneLine } from '../util/errors';
 type Command = (argv: string[]) => Promise<number>;
 
 /**
@@ -11,9 +10,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> =
   presets: { load: async () => (await import('./presetsCommand')).presetsCommand, help: 'list the named settings in fixtures/presets' },
   list: { load: async () => (await import('./listCommand')).listCommand, help: 'list the claims with their sources and hypotheses' },
   check: { load: async () => (await import('./checkCommand')).checkCommand, help: 'test claims as properties over drawn regimes' },
+  calibrate: { load: async () => (await import('./calibrateCommand')).calibrateCommand, help: 're-derive calibrated constants on the calibration seed stream and write a profile' },
   replay: { load: async () => (await import('./replayCommand')).replayCommand, help: 're-evaluate one result from its seed and path' },
   assumptions: { load: async () => (await import('./assumptionsCommand')).assumptionsCommand, help: "audit a setting against paper A's assumption and paper B's conditions" },
-  verify: { load: async () => (await import('./verifyCommand')).verifyCommand, help: 'the main job: every claim in both modes, figures and a report in reports/latest' },
+  verify: { load: async () => (await import('./verifyCommand')).verifyCommand, help: 'the main job: every claim in each tier, figures and a report in reports/latest' },
   sweep: { load: async () => (await import('./sweepCommand')).sweepCommand, help: 'map a training metric or a claim over named axes (phase diagrams)' },
   report: { load: async () => (await import('./reportCommand')).reportCommand, help: 'render (or merge shards of) a results folder' },
 };
@@ -26,22 +26,57 @@ function help(): string {
 /** Run the CLI; returns the exit code. Errors in the input are reported in one line naming the field. */
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  if (!cmd || cmd === '--help' || cmd === 'help') {
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
     process.stdout.write(help());
     return cmd ? 0 : 2;
   }
   const c = COMMANDS[cmd];
   if (!c) {
-    process.stderr.write(`claimcheck: unknown command ${JSON.stringify(cmd)}\n\n${help()}`);
+    process.stderr.write(`claimcheck: unknown command ${JSON.stringify(cmd)} (known: ${Object.keys(COMMANDS).join(', ')}; claimcheck --help)\n`);
     return 2;
   }
   try {
+    checkEnvironment();
     return await (await c.load())(rest);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigError || (e as Error).name === 'StoreCorruptError' || (e as Error).name === 'InputError') {
-      process.stderr.write(`claimcheck ${cmd}: ${(e as Error).message}\n`);
-      return 2;
-    }
-    throw e;
+    return reportError(cmd, e);
   }
+}
+
+/** The settings read from the environment, checked before any command runs (bad values are exit 2). */
+function checkEnvironment(env: NodeJS.ProcessEnv = process.env): void {
+  const bad = (name: string, why: string) => {
+    throw new InputError(`${name}=${JSON.stringify(env[name])}: ${why}`);
+  };
+  const backend = env.CLAIMCHECK_BACKEND;
+  if (backend !== undefined && backend !== '' && !['tensorflow', 'wasm', 'cpu', 'auto'].includes(backend)) bad('CLAIMCHECK_BACKEND', 'unknown backend (choose tensorflow, wasm, cpu or auto)');
+  const workers = env.CLAIMCHECK_WORKERS;
+  if (workers !== undefined && workers !== '' && !/^\s*\d+\s*$/.test(workers)) bad('CLAIMCHECK_WORKERS', 'must be a whole number >= 0 (0 = in this process)');
+  const timeout = env.CLAIMCHECK_TIMEOUT;
+  if (timeout !== undefined && timeout !== '' && !(Number(timeout) >= 0)) bad('CLAIMCHECK_TIMEOUT', 'must be a number of seconds >= 0 (0 = no limit)');
+}
+
+class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/**
+ * One line on stderr, `claimcheck <cmd>: <message>`, and the exit code: 2 for bad input (a flag,
+ * a field, a path), 3 for a run that failed or anything unexpected. The stack trace only with
+ * CLAIMCHECK_DEBUG=1.
+ */
+export function reportError(cmd: string, e: unknown): number {
+  const code = exitCodeOf(e);
+  const prefix = cmd ? `claimcheck ${cmd}: ` : 'claimcheck: ';
+  process.stderr.write(`${prefix}${oneLine(describeError(e))}\n`);
+  if (debugEnabled() && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  return code;
+}
+
+export function debugEnabled(): boolean {
+  const v = process.env.CLAIMCHECK_DEBUG;
+  return v !== undefined && v !== '' && v !== '0';
 }

@@ -1,18 +1,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../claims/constants';
-import { openStore, readStore } from '../engine/store';
+import { coverageWarning, mergeStores } from '../engine/shard';
 import type { SweepPoint } from '../report/model';
-import { renderReport } from '../report/render';
-import { atomicWriteJson } from '../util/atomicWrite';
+import { atomicWriteJson, checkWritableDir } from '../util/atomicWrite';
+import { showPath } from '../util/errors';
 import { canonicalJson } from '../util/canonical';
 import { readRunMeta, summarizeSweep, SweepRunMeta } from '../sweep/summarize';
 import { FlagSpec, parseArgs, UsageError, usage } from './args';
 
 const FLAGS: Record<string, FlagSpec> = {
   from: { kind: 'string', help: 'results folder to render (a verify or sweep run)' },
-  merge: { kind: 'list', help: 'sweep folders (shards) to merge into --from (or --out), repeatable' },
+  merge: { kind: 'list', help: 'sweep or verify folders (shards) to merge into --from (or --out), repeatable' },
   out: { kind: 'string', help: 'write the merged results and report here instead of into --from' },
+  workers: { kind: 'int', help: 'worker processes for what a verify merge still has to compute (default: one per core)' },
   help: { kind: 'boolean', help: 'this help' },
 };
 
@@ -32,18 +33,18 @@ export function mergeSweeps(from: string, merges: string[], target: string): voi
     const diff = specDifference(meta.spec, o.meta.spec);
     if (diff) throw new InputError(`--merge ${o.dir}: a different sweep (spec field "${diff}" differs from ${from})`);
   }
-  fs.mkdirSync(target, { recursive: true });
-  const store = openStore<SweepPoint>(path.join(target, 'results.jsonl'));
-  try {
-    for (const dir of [from, ...merges]) {
-      if (path.resolve(dir) === path.resolve(target)) continue;
-      for (const r of readStore<SweepPoint>(path.join(dir, 'results.jsonl')).latest()) if (!store.has(r.key)) store.append(r);
-    }
-  } finally {
-    store.close();
+  const targetMeta = path.join(target, 'run.json');
+  if (![from, ...merges].some((d) => path.resolve(d) === path.resolve(target)) && fs.existsSync(target) && fs.readdirSync(target).some((f) => !f.startsWith('.'))) {
+    if (!fs.existsSync(targetMeta)) throw new InputError(`--out ${target}: exists and is not empty; choose a new or empty folder for the merged sweep`);
+    const t = readRunMeta<SweepRunMeta>(target);
+    const diff = t.kind === 'sweep' ? specDifference(meta.spec, t.spec) : 'kind';
+    if (diff) throw new InputError(`--out ${target}: holds a different run (${diff === 'kind' ? `a ${t.kind} run` : `spec field "${diff}" differs`}); choose a new or empty folder`);
   }
+  mergeStores<SweepPoint>(target, [from, ...merges]);
   const metas = [meta, ...others.map((o) => o.meta)];
   const shards = [...new Set(metas.flatMap((m) => m.shards))].sort();
+  const warning = coverageWarning(shards, meta.spec.design.points);
+  if (warning) process.stderr.write(`claimcheck report: warning: ${warning}\n`);
   const seconds = metas.reduce((a, m) => a + (m.seconds ?? 0), 0);
   const finished = metas.map((m) => m.finishedAt).filter((f): f is string => typeof f === 'string').sort();
   atomicWriteJson(path.join(target, 'run.json'), { ...meta, shards, seconds, ...(finished.length ? { finishedAt: finished[finished.length - 1] } : {}) });
@@ -59,16 +60,38 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const from = path.resolve(flags.from);
   const merges = ((flags.merge as string[] | undefined) ?? []).map((d) => path.resolve(d));
   const target = typeof flags.out === 'string' ? path.resolve(flags.out) : from;
+  for (const d of [from, ...merges]) checkRunFolder(d);
   const meta = readRunMeta<{ kind: string }>(from);
-  if (meta.kind === 'sweep') {
-    if (merges.length > 0 || target !== from) mergeSweeps(from, merges, target);
-    atomicWriteJson(path.join(target, 'summary.json'), summarizeSweep(target));
-  } else if (merges.length > 0) {
-    throw new InputError(`--merge applies to sweep folders; ${from} is a ${meta.kind} run`);
-  } else if (target !== from) {
-    throw new InputError('--out applies to merged sweep folders');
+  if (meta.kind !== 'sweep' && meta.kind !== 'verify') {
+    throw new InputError(`--from ${flags.from}: is a ${meta.kind} run; report renders verify and sweep folders (a ${meta.kind} run's results are in its results.jsonl and summary.json${meta.kind === 'check' ? ', and `claimcheck check ... --resume --out DIR` prints them again' : ''})`);
   }
-  const { files } = await renderReport(target);
+  if (meta.kind === 'sweep') {
+    if (target !== from) checkWritableDir(target, '--out');
+    if (merges.length > 0 || target !== from) mergeSweeps(from, merges, target);
+    const summary = summarizeSweep(target);
+    if (summary.points.length === 0) throw new InputError(`--from ${flags.from}: the sweep has no results yet (results.jsonl is empty); nothing to render`);
+    atomicWriteJson(path.join(target, 'summary.json'), summary);
+  } else if (merges.length > 0 || target !== from || !fs.existsSync(path.join(from, 'summary.json'))) {
+    // verify shards (or an interrupted verify): re-judge over the merged store
+    if (target !== from) checkWritableDir(target, '--out');
+    await (await import('./verifyCommand')).mergeVerify(from, merges, target, typeof flags.workers === 'number' ? flags.workers : undefined);
+  }
+  // vega and resvg load only when there is something to render
+  const { files } = await (await import('../report/render')).renderReport(target);
   process.stdout.write(`report: ${files.filter((f) => /report\.(md|html)$/.test(f)).join(', ')}\n`);
   return 0;
+}
+
+/** A folder `report` can read: it exists, is a folder, and is not empty. */
+function checkRunFolder(dir: string): void {
+  let entries: string[];
+  try {
+    if (!fs.statSync(dir).isDirectory()) throw new InputError(`${showPath(dir)}: is a file; name a run folder (a verify or sweep run)`);
+    entries = fs.readdirSync(dir);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`${showPath(dir)}: ${code === 'ENOENT' ? 'no such folder' : `cannot be read (${code})`}`);
+  }
+  if (entries.filter((f) => !f.startsWith('.')).length === 0) throw new InputError(`${showPath(dir)}: is empty, not a run folder (report renders the folders of verify and sweep runs)`);
 }

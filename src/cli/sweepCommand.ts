@@ -1,20 +1,25 @@
 import * as path from 'path';
 import { findClaim } from '../claims/registry';
-import { createPool, defaultWorkers } from '../engine/pool';
-import { prepareRunDir, resolveRunDir } from '../engine/runDir';
+import { cores, createPool, defaultWorkers } from '../engine/pool';
+import { discardRunDir, prepareRunDir, resolveRunDir } from '../engine/runDir';
 import { openStore } from '../engine/store';
 import type { SweepPoint } from '../report/model';
-import { renderReport } from '../report/render';
 import { atomicWriteJson } from '../util/atomicWrite';
 import { createProgress } from '../util/progress';
 import { parseAxis } from '../sweep/axes';
-import { gridDesign, parseShard, randomDesign } from '../sweep/design';
+import { DesignPoint, gridDesign, randomDesign } from '../sweep/design';
+import { parseShard, inShard, Shard, shardLabel } from '../engine/shard';
+import { pointToSettings } from '../sweep/axes';
+import { ConfigError, resolveConfig } from '../training/config';
+import { checkModelRange, checkResources, parseAllow, Allowable, ResourceError } from '../training/limits';
+import { chooseEngine } from '../training/train';
+import { describeError, RunError } from '../util/errors';
 import { METRICS, runSweep, SweepSpec } from '../sweep/run';
-import { summarizeSweep, SweepRunMeta } from '../sweep/summarize';
+import type { SweepRunMeta } from '../sweep/summarize';
 import { parseAlgo } from '../training/config';
 import { gitRevision } from '../report/runInfo';
-import { FlagSpec, parseArgs, UsageError, usage } from './args';
-import { COMMON_FLAGS, engineFromFlag, modesFromFlag, profileFromFlag, reportsBase } from './common';
+import { FlagSpec, parseArgs, reproduceCommand, UsageError, usage } from './args';
+import { COMMON_FLAGS, engineFromFlag, profileFromFlag, reportsBase, TIER_FLAGS, tiersFromFlags } from './common';
 import { configFromFlags } from './trainCommand';
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -25,11 +30,13 @@ const FLAGS: Record<string, FlagSpec> = {
   metric: { kind: 'string', help: `training metric to map (${METRICS.join(', ')})` },
   algo: { kind: 'string', help: 'comma-separated algorithms for a metric sweep (default gd,lngd)' },
   claim: { kind: 'string', help: 'map a claim\'s verdict instead of a metric' },
-  mode: { kind: 'string', help: 'claim mode (default robustness)' },
+  ...TIER_FLAGS,
   grid: { kind: 'int', help: 'grid with this many points per axis (default 5)' },
   random: { kind: 'int', help: 'random design with this many points instead of a grid' },
   seed: { kind: 'int', help: 'design seed: order of evaluation and random points (default 1)' },
-  shard: { kind: 'string', help: 'i/N: evaluate only design points with index % N == i' },
+  shard: { kind: 'string', help: 'i/N: evaluate only design points with index % N == i; /N: i from JOB_COMPLETION_INDEX (default: CLAIMCHECK_SHARD, else all)' },
+  allow: { kind: 'list', help: 'run settings outside the papers\' model: tau (tauPlus or tauMinus >= 1/2)' },
+  timeout: { kind: 'number', help: 'seconds one evaluation may take before it is stopped and recorded as error (default CLAIMCHECK_TIMEOUT, else 1800; 0 = none)' },
   out: { kind: 'string', help: 'results folder (default reports/sweep-<time>)' },
   resume: { kind: 'boolean', help: 'continue the sweep in --out (or the latest sweep)' },
   json: { kind: 'boolean', help: 'print the summary as JSON' },
@@ -41,6 +48,8 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     process.stdout.write(usage('sweep', '--preset NAME --axis k=lo..hi[:log] ... (--metric M --algo a,b | --claim ID)', FLAGS));
     return 0;
   }
+  if (flags.claim === undefined && (flags.tier !== undefined || flags.mode !== undefined)) throw new UsageError('--tier/--mode apply to --claim sweeps');
+  if (flags.claim !== undefined && flags.algo !== undefined) throw new UsageError('--algo applies to --metric sweeps; a --claim sweep trains what the claim needs');
   const axes = ((flags.axis as string[] | undefined) ?? []).map(parseAxis);
   if (axes.length === 0) throw new UsageError('name at least one --axis');
   if (new Set(axes.map((a) => a.name)).size !== axes.length) throw new UsageError('--axis: each axis name once');
@@ -49,7 +58,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   let target: SweepSpec['target'];
   if (typeof flags.claim === 'string') {
     const claim = findClaim(flags.claim);
-    target = { kind: 'claim', claim: claim.id, mode: modesFromFlag(flags.mode, ['robustness'])[0] };
+    target = { kind: 'claim', claim: claim.id, mode: tiersFromFlags(flags, ['robustness'])[0] };
   } else {
     const metric = typeof flags.metric === 'string' ? flags.metric : 'testError';
     if (!(METRICS as readonly string[]).includes(metric)) throw new UsageError(`--metric ${metric}: unknown (use one of ${METRICS.join(', ')})`);
@@ -63,6 +72,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   if ((random !== undefined && random < 1) || perAxis < 1) throw new UsageError('--grid and --random need a positive count');
   const design = random !== undefined ? randomDesign(axes, random, seed) : gridDesign(axes, perAxis, seed);
   const shard = parseShard(flags.shard as string | undefined);
+  if (shard.from) process.stderr.write(`claimcheck sweep: shard ${shard.index}/${shard.count} (from ${shard.from})\n`);
   const spec: SweepSpec = {
     preset: typeof flags.preset === 'string' ? flags.preset : '(defaults)',
     base, axes, target,
@@ -71,28 +81,82 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     profile: typeof flags.constants === 'string' ? flags.constants : 'default',
   };
   const profile = profileFromFlag(flags.constants);
+  const workers = typeof flags.workers === 'number' ? flags.workers : defaultWorkers();
+  // every point is checked before a folder is made: a bad axis range is one line, not a half-made run
+  validateDesign(spec, design, shard, parseAllow(flags.allow), workers);
   const resume = Boolean(flags.resume);
   const dir = resolveRunDir(reportsBase(), 'sweep', flags.out as string | undefined, resume);
-  const command = `npx claimcheck sweep ${argv.filter((a) => !a.startsWith('--out') && !a.startsWith('--shard')).join(' ')}`.replace(/\s+--shard\s+\S+/, '');
-  const meta: SweepRunMeta = { kind: 'sweep', argv: ['claimcheck', 'sweep', ...argv], startedAt: new Date().toISOString(), spec, command, shards: [shard.count > 1 ? `${shard.index}/${shard.count}` : 'all'] };
+  const command = reproduceCommand('sweep', argv, FLAGS);
+  const meta: SweepRunMeta = { kind: 'sweep', argv: ['claimcheck', 'sweep', ...argv], startedAt: new Date().toISOString(), spec, command, shards: [shardLabel(shard)] };
+  const fresh = !resume;
   prepareRunDir(dir, meta as unknown as Parameters<typeof prepareRunDir>[1], resume);
   const store = openStore<SweepPoint>(path.join(dir, 'results.jsonl'));
   const progress = createProgress({ total: design.length, label: 'sweep', quiet: Boolean(flags.quiet) });
-  const pool = createPool(typeof flags.workers === 'number' ? flags.workers : defaultWorkers());
   const t0 = Date.now();
+  let pool: ReturnType<typeof createPool> | null = null;
   try {
+    pool = createPool(workers, undefined, typeof flags.timeout === 'number' ? { timeoutMs: flags.timeout * 1000 } : {});
     await runSweep(spec, design, shard, pool, store, profile, progress);
-  } finally {
+  } catch (e) {
     progress.done();
-    await pool.close();
+    await pool?.close();
     store.close();
+    // a fresh run that stored nothing leaves no folder behind
+    if (fresh && store.records().length === 0) discardRunDir(dir);
+    throw e;
   }
+  progress.done();
+  await pool!.close();
+  store.close();
   const metaDone: SweepRunMeta = { ...meta, seconds: (Date.now() - t0) / 1000, finishedAt: new Date().toISOString(), gitRevision: gitRevision() };
-  atomicWriteJson(path.join(dir, 'run.json'), metaDone);
-  const summary = summarizeSweep(dir);
-  atomicWriteJson(path.join(dir, 'summary.json'), summary);
-  await renderReport(dir);
+  let summary;
+  try {
+    atomicWriteJson(path.join(dir, 'run.json'), metaDone);
+    // loaded here, not at start-up: vega and resvg are the heaviest modules of the CLI
+    summary = (await import('../sweep/summarize')).summarizeSweep(dir);
+    atomicWriteJson(path.join(dir, 'summary.json'), summary);
+    await (await import('../report/render')).renderReport(dir);
+  } catch (e) {
+    throw new RunError(`the sweep's ${store.records().length} results are in ${path.join(dir, 'results.jsonl')}, but its report could not be written: ${describeError(e)} (rerun \`claimcheck report --from ${dir}\` once fixed)`);
+  }
   if (flags.json) process.stdout.write(JSON.stringify(summary) + '\n');
   else process.stdout.write(`sweep: ${summary.points.length} points evaluated; report: ${path.join(dir, 'report.md')}\n`);
   return 0;
+}
+
+/**
+ * Check every design point of this shard before any work: each resolves to a valid configuration
+ * (an axis range like m=0..10 names the point that fails), flip rates stay below 1/2 unless
+ * `--allow tau`, and the largest point fits in memory with `workers` of them at once.
+ */
+function validateDesign(spec: SweepSpec, design: DesignPoint[], shard: Shard, allow: Set<Allowable>, workers: number): void {
+  const points = design.filter((dp) => inShard(dp.index, shard));
+  const series = spec.target.kind === 'metric' ? spec.target.algos : [null];
+  const axisNames = spec.axes.map((a) => a.name).join(', ');
+  let largest: { bytes: number; config: ReturnType<typeof resolveConfig>; engine: ReturnType<typeof chooseEngine> } | null = null;
+  for (const dp of points) {
+    const where = `--axis ${axisNames}: at the point ${Object.entries(dp.point).map(([k, v]) => `${k}=${v}`).join(' ')}: `;
+    for (const algo of series) {
+      let config;
+      try {
+        config = resolveConfig(spec.base, pointToSettings(dp.point, spec.base), algo ? { algo } : {});
+      } catch (e) {
+        if (e instanceof ConfigError) throw new UsageError(`${where}${e.message}`);
+        throw e;
+      }
+      checkModelRange(config, allow, where);
+      if (spec.target.kind !== 'metric') continue;
+      const engine = chooseEngine(config, spec.engine);
+      let est;
+      try {
+        est = checkResources(config, engine);
+      } catch (e) {
+        if (e instanceof ResourceError) throw new ResourceError(`${where}${e.message}`);
+        throw e;
+      }
+      if (!largest || est.totalBytes > largest.bytes) largest = { bytes: est.totalBytes, config, engine };
+    }
+  }
+  const jobs = points.length * series.length;
+  if (largest && workers > 1) checkResources(largest.config, largest.engine, { concurrent: Math.min(workers, cores(), jobs) });
 }

@@ -1,8 +1,10 @@
-import { atomicWriteFile } from '../util/atomicWrite';
+import { atomicWriteFile, checkWritableFile } from '../util/atomicWrite';
+import { describeError, RunError } from '../util/errors';
+import { checkModelRange, checkResources, parseAllow } from '../training/limits';
 import { createProgress } from '../util/progress';
 import { ConfigError, DEFAULT_CONFIG, EngineChoice, parseFieldValue, resolveConfig, TrainConfig } from '../training/config';
 import { loadPreset } from '../training/presets';
-import { train, TrainResult } from '../training/train';
+import { chooseEngine, train, TrainResult } from '../training/train';
 import { FlagSpec, parseArgs, UsageError, usage } from './args';
 
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
@@ -13,6 +15,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   'per-sample': { kind: 'boolean', help: 'include per-sample losses and coefficients in the trajectory' },
   json: { kind: 'boolean', help: 'print one JSON object' },
   out: { kind: 'string', help: 'also write the JSON to FILE' },
+  allow: { kind: 'list', help: 'run settings outside the papers\' model: tau (tauPlus or tauMinus >= 1/2); repeatable or comma-separated' },
   quiet: { kind: 'boolean', help: 'no progress line' },
   help: { kind: 'boolean', help: 'this help' },
 };
@@ -44,7 +47,8 @@ function summary(r: TrainResult): string {
   const fmt = (v: number) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4));
   const rows = r.trajectory.map((m) => cols.map((c) => (c === 'step' ? String(m.step) : fmt(m[c] as number)).padStart(12)).join(''));
   const head = cols.map((c) => c.padStart(12)).join('');
-  const div = r.final.diverged ? `\nDIVERGED at step ${r.final.diverged.step} (${r.final.diverged.reason}, loss ${r.final.diverged.loss})` : '';
+  const d = r.final.diverged;
+  const div = d ? `\nDIVERGED at step ${d.step} (${d.reason}${d.where && d.where !== 'loss' ? ' in ' + d.where : ''}, loss ${d.loss})` : '';
   return `algo ${r.config.algo}  engine ${r.engine}  backend ${r.backend}  ${r.seconds.toFixed(2)} s\n${head}\n${rows.join('\n')}${div}\n`;
 }
 
@@ -55,8 +59,12 @@ export async function trainCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const engine = flags.engine as string;
-  if (!ENGINES.includes(engine)) throw new UsageError(`train: --engine must be one of ${ENGINES.join(', ')} (got ${JSON.stringify(engine)})`);
+  if (!ENGINES.includes(engine)) throw new UsageError(`--engine must be one of ${ENGINES.join(', ')} (got ${JSON.stringify(engine)})`);
   const config = configFromFlags(flags);
+  checkModelRange(config, parseAllow(flags.allow));
+  checkResources(config, chooseEngine(config, engine as EngineChoice), { perSample: Boolean(flags['per-sample']) });
+  const out = typeof flags.out === 'string' ? flags.out : undefined;
+  if (out !== undefined) checkWritableFile(out, '--out');
   const progress = createProgress({ total: config.steps, label: `train ${config.algo}`, quiet: Boolean(flags.quiet) });
   const result = await train(config, {
     engine: engine as EngineChoice,
@@ -65,8 +73,17 @@ export async function trainCommand(argv: string[]): Promise<number> {
   });
   progress.done();
   const json = JSON.stringify(result);
-  if (typeof flags.out === 'string') atomicWriteFile(flags.out, json + '\n');
-  process.stdout.write(flags.json ? json + '\n' : summary(result));
+  let failed: unknown = null;
+  if (out !== undefined) {
+    try {
+      atomicWriteFile(out, json + '\n');
+    } catch (e) {
+      failed = e;
+    }
+  }
+  // a run that computed something always prints it, even when --out could not be written
+  process.stdout.write(flags.json || failed ? json + '\n' : summary(result));
+  if (failed) throw new RunError(`--out ${out}: the result could not be written (${describeError(failed)}); it was printed to stdout`);
   return 0;
 }
 

@@ -30,40 +30,61 @@ export interface Dataset {
   /** 1 where the training label was flipped before training (the set S_f of paper B) */
   flipped: Uint8Array;
   test: Samples;
+  /**
+   * Lean data sets only (makeDataset(c, { lean: true }), for the batched trainer): test.xi and
+   * test.xiNorm2 are not stored; this draws the test noise patches again, row by row, into one
+   * reused buffer (the same values makeDataset stores; rows are passed in order).
+   */
+  testNoise?: (row: (i: number, xi: Float64Array) => void) => void;
 }
 
-function drawSamples(rng: Rng, count: number, d: number, c: TrainConfig, mu: Float64Array, muNorm2: number): Samples {
+/**
+ * `sink`: instead of storing the noise patches, pass each row (one reused buffer) to it; with
+ * `labelsOnly` no noise is drawn at all (the labels come from the stream's uniforms, the noise
+ * from its independent bulk-normal generator, so the labels are the same either way).
+ */
+function drawSamples(
+  rng: Rng, count: number, d: number, c: TrainConfig, mu: Float64Array, muNorm2: number,
+  sink?: ((i: number, row: Float64Array) => void) | 'labelsOnly',
+): Samples {
   const y = new Float64Array(count);
-  const xi = new Float64Array(count * d);
-  const xiNorm2 = new Float64Array(count);
+  const xi = new Float64Array(sink ? 0 : count * d);
+  const xiNorm2 = new Float64Array(sink === 'labelsOnly' ? 0 : count);
+  const buffer = sink ? new Float64Array(d) : null;
   const signalFirst = new Uint8Array(count);
+  // mu's nonzero coordinates (mu = A e_1): the projection touches only those (skipping the zero
+  // terms leaves every value bit for bit the same).
+  const support: number[] = [];
+  for (let k = 0; k < d; k++) if (mu[k] !== 0) support.push(k);
   for (let i = 0; i < count; i++) {
     y[i] = rng.uniform() < 0.5 ? 1 : -1;
     signalFirst[i] = c.signalPatch === 'first' || rng.uniform() < 0.5 ? 1 : 0;
-    const row = xi.subarray(i * d, (i + 1) * d);
+    if (sink === 'labelsOnly') continue;
+    const row = buffer ?? xi.subarray(i * d, (i + 1) * d);
     fillNormal(rng, row, c.sigmaP);
     if (c.noise === 'projected') {
       // xi ~ N(0, sigma_p^2 (I - mu mu^T / ||mu||^2)): remove the component along mu.
       let dot = 0;
-      for (let k = 0; k < d; k++) dot += row[k] * mu[k];
+      for (const k of support) dot += row[k] * mu[k];
       const s = dot / muNorm2;
-      for (let k = 0; k < d; k++) row[k] -= s * mu[k];
+      for (const k of support) row[k] -= s * mu[k];
     }
     let s2 = 0;
     for (let k = 0; k < d; k++) s2 += row[k] * row[k];
     xiNorm2[i] = s2;
+    if (typeof sink === 'function') sink(i, row);
   }
   return { count, y, xi, xiNorm2, signalFirst };
 }
 
 /** Draw training and test data and the fixed label flips, each from its own stream of `seed`. */
-export function makeDataset(c: TrainConfig): Dataset {
+export function makeDataset(c: TrainConfig, opts: { lean?: boolean } = {}): Dataset {
   const d = c.d;
   const mu = new Float64Array(d);
   mu[0] = c.A;
   const muNorm2 = c.A * c.A;
   const train = drawSamples(stream(c.seed, 'train-data'), c.n, d, c, mu, muNorm2);
-  const test = drawSamples(stream(c.seed, 'test-data'), c.nTest, d, c, mu, muNorm2);
+  const test = drawSamples(stream(c.seed, 'test-data'), c.nTest, d, c, mu, muNorm2, opts.lean ? 'labelsOnly' : undefined);
   // Fixed flips (paper B): each training label flips once, w.p. tau_plus if y = +1, tau_minus if y = -1.
   const flipRng = stream(c.seed, 'fixed-flips');
   const yObs = new Float64Array(c.n);
@@ -73,7 +94,13 @@ export function makeDataset(c: TrainConfig): Dataset {
     flipped[i] = flipRng.uniform() < tau ? 1 : 0;
     yObs[i] = flipped[i] ? -train.y[i] : train.y[i];
   }
-  return { d, mu, muNorm2, train, yObs, flipped, test };
+  const out: Dataset = { d, mu, muNorm2, train, yObs, flipped, test };
+  if (opts.lean) {
+    out.testNoise = (row) => {
+      drawSamples(stream(c.seed, 'test-data'), c.nTest, d, c, mu, muNorm2, row);
+    };
+  }
+  return out;
 }
 
 /** Initial filters W0, rows 0..m-1 for j = +1 and m..2m-1 for j = -1, each N(0, sigma0^2 I). */

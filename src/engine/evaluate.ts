@@ -1,9 +1,10 @@
 import { initBackend } from '../backend/backend';
 import type { Claim } from '../claims/types';
 import { train, TrainResult } from '../training/train';
+import { trainBatch } from '../training/batched/trainBatch';
 import type { ClaimJob, EvalOutcome, Job, TrainJob } from './protocol';
 
-/** Evaluate one regime in this process; an exception becomes an `inconclusive` outcome with the error. */
+/** Evaluate one regime in this process; an exception becomes an `error` outcome with the message (retried on resume). */
 export async function evaluateHere(job: Omit<ClaimJob, 'kind'>, given?: Claim): Promise<EvalOutcome> {
   // the registry (every property module) is loaded only when a claim is named by id
   const claim = given ?? (await import('../claims/registry')).findClaim(job.claimId);
@@ -14,14 +15,15 @@ export async function evaluateHere(job: Omit<ClaimJob, 'kind'>, given?: Claim): 
       constants: job.constants,
       all: job.all,
       settings: job.settings,
-      mode: job.mode,
+      tier: job.tier,
+      stream: job.stream ?? 'score',
       engine: job.engine,
     });
     return { evaluation, seconds: Number(process.hrtime.bigint() - t0) / 1e9, backend };
   } catch (e) {
     const err = e as Error;
     return {
-      evaluation: { verdict: 'inconclusive', margin: null, measurements: {}, hypotheses: { holds: false, clauses: [] }, note: `evaluation failed: ${err.message}` },
+      evaluation: { verdict: 'error', margin: null, measurements: {}, hypotheses: { holds: false, clauses: [] }, note: `evaluation failed: ${err.message}` },
       seconds: Number(process.hrtime.bigint() - t0) / 1e9,
       backend,
       error: err.stack ?? err.message,
@@ -33,6 +35,7 @@ export function trainHere(job: Omit<TrainJob, 'kind'>): Promise<TrainResult> {
   return train(job.config, { engine: job.engine, perSample: job.perSample });
 }
 
-export function runJobHere(job: Job, claims?: Map<string, Claim>): Promise<EvalOutcome | TrainResult> {
+export function runJobHere(job: Job, claims?: Map<string, Claim>): Promise<EvalOutcome | TrainResult | TrainResult[]> {
+  if (job.kind === 'trainBatch') return trainBatch(job.configs, { engine: job.engine, perSample: job.perSample });
   return job.kind === 'claim' ? evaluateHere(job, claims?.get(job.claimId)) : trainHere(job);
 }

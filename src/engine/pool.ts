@@ -2,26 +2,68 @@ import { ChildProcess, fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as os from 'os';
-import { runJobHere } from './evaluate';
 import type { ClaimJob, EvalOutcome, Job, TrainJob, WorkerMessage } from './protocol';
 import type { TrainResult } from '../training/train';
 import type { Claim } from '../claims/types';
+import { InputError } from '../claims/constants';
+import { RunError } from '../util/errors';
 
 /**
  * Spreads evaluations over worker processes (default: one per core), each with its own tfjs
  * backend. With `workers: 0` everything runs in this process (tests, debugging, custom claims).
+ *
+ * Reliability (README "Faults and exit codes"):
+ * - workers start on demand (a run whose every result is already stored starts none);
+ * - a worker that fails to start (e.g. an unavailable CLAIMCHECK_BACKEND) fails the run with its error;
+ * - a worker that dies is replaced and its job retried once; a second death records the job as
+ *   `error` (claim jobs) or fails the run (training jobs);
+ * - a job running longer than the time limit (CLAIMCHECK_TIMEOUT seconds, default 1800; 0 = none;
+ *   a batch of k training runs gets k times that) is stopped (its worker killed and replaced) and
+ *   recorded as `error` (claims) or fails the run (training jobs);
+ * - workers exit quietly when the parent goes (IPC disconnect), and nothing is ever written to a
+ *   closed channel (no EPIPE / ERR_IPC_CHANNEL_CLOSED traces);
+ * - more workers than cores are capped at the cores, with a note on stderr.
  */
 export interface EvaluatorPool {
   evaluate(job: Omit<ClaimJob, 'kind'>): Promise<EvalOutcome>;
   train(job: Omit<TrainJob, 'kind'>): Promise<TrainResult>;
+  /** any job kind of protocol.ts (a worker runs it with runJobHere) */
+  run(job: Job): Promise<unknown>;
   readonly size: number;
   close(): Promise<void>;
 }
 
+export interface PoolOptions {
+  /** per-job time limit in ms (default from CLAIMCHECK_TIMEOUT, else 30 min; 0 = none) */
+  timeoutMs?: number;
+  /** where notes go (default stderr) */
+  note?: (line: string) => void;
+}
+
+/** Default per-evaluation time limit: long enough for the heaviest claim evaluation at a large budget. */
+export const DEFAULT_TIMEOUT_S = 1800;
+
+export function cores(): number {
+  return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+}
+
+/** CLAIMCHECK_WORKERS if set (a whole number), else one per core. */
 export function defaultWorkers(): number {
   const env = process.env.CLAIMCHECK_WORKERS;
-  if (env !== undefined && /^\d+$/.test(env)) return Number(env);
-  return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  if (env !== undefined && env !== '') {
+    if (!/^\d+$/.test(env.trim())) throw new InputError(`CLAIMCHECK_WORKERS=${JSON.stringify(env)}: must be a whole number >= 0 (0 = in this process)`);
+    return Number(env.trim());
+  }
+  return cores();
+}
+
+/** The per-job time limit in ms from CLAIMCHECK_TIMEOUT (seconds; 0 = none). */
+export function timeoutFromEnv(): number {
+  const env = process.env.CLAIMCHECK_TIMEOUT;
+  if (env === undefined || env === '') return DEFAULT_TIMEOUT_S * 1000;
+  const v = Number(env);
+  if (!Number.isFinite(v) || v < 0) throw new InputError(`CLAIMCHECK_TIMEOUT=${JSON.stringify(env)}: must be a number of seconds >= 0 (0 = no limit)`);
+  return v * 1000;
 }
 
 /** The worker entry next to this module: compiled JS, or TS run through ts-node when under ts. */
@@ -32,74 +74,215 @@ function workerEntry(): { file: string; execArgv: string[] } {
 }
 
 export function inProcessPool(claims?: Map<string, Claim>): EvaluatorPool {
+  // the evaluator (tfjs, the trainers) loads with the first job: a parent of workers never needs it
+  const here = async (job: Job) => (await import('./evaluate')).runJobHere(job, claims);
   return {
     size: 1,
-    evaluate: (job) => runJobHere({ kind: 'claim', ...job }, claims) as Promise<EvalOutcome>,
-    train: (job) => runJobHere({ kind: 'train', ...job }) as Promise<TrainResult>,
+    evaluate: (job) => here({ kind: 'claim', ...job }) as Promise<EvalOutcome>,
+    train: (job) => here({ kind: 'train', ...job }) as Promise<TrainResult>,
+    run: here,
     close: async () => {},
   };
 }
 
-interface Slot {
-  child: ChildProcess;
-  ready: Promise<void>;
-  busy: boolean;
+/** An `error` outcome of a claim job the pool could not complete (worker died twice, time limit). */
+function errorOutcome(message: string, seconds: number): EvalOutcome {
+  return {
+    evaluation: { verdict: 'error', margin: null, measurements: {}, hypotheses: { holds: false, clauses: [] }, note: `evaluation failed: ${message}` },
+    seconds,
+    backend: 'unknown',
+    error: message,
+  };
 }
 
-export function createPool(workers = defaultWorkers(), claims?: Map<string, Claim>): EvaluatorPool {
-  if (workers <= 0) return inProcessPool(claims);
+/** Rebuild a worker's error with its name, so bad input stays exit 2 and the rest exit 3. */
+function remoteError(name: string | undefined, message: string): Error {
+  const e = name === undefined || name === 'Error' ? new RunError(message) : new Error(message);
+  if (name && name !== 'Error') e.name = name;
+  return e;
+}
+
+interface Task {
+  job: Job;
+  attempts: number;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+interface Slot {
+  id: number;
+  child: ChildProcess;
+  ready: boolean;
+  task: Task | null;
+  startedAt: number;
+  timer: NodeJS.Timeout | null;
+  timedOut: boolean;
+  exited: boolean;
+  stderr: string;
+}
+
+function describeJob(job: Job): string {
+  if (job.kind === 'claim') return `${job.claimId} ${JSON.stringify(job.regime)}`.slice(0, 200);
+  if (job.kind === 'train') return `train ${job.config.algo} n=${job.config.n} d=${job.config.d} m=${job.config.m} steps=${job.config.steps}`;
+  const configs = (job as { configs?: unknown[] }).configs;
+  if (Array.isArray(configs)) return `train batch of ${configs.length} runs`;
+  return `${(job as { kind: string }).kind} job`;
+}
+
+/** A job's time limit: the per-evaluation limit, times the runs of a batch. */
+function jobLimit(job: Job, perRun: number): number {
+  const configs = (job as { configs?: unknown[] }).configs;
+  return perRun * (Array.isArray(configs) ? Math.max(1, configs.length) : 1);
+}
+
+export function createPool(workers = defaultWorkers(), claims?: Map<string, Claim>, opts: PoolOptions = {}): EvaluatorPool {
+  if (!Number.isInteger(workers) || workers < 0) throw new InputError(`--workers must be a whole number >= 0 (got ${workers}; 0 = in this process)`);
+  if (workers === 0) return inProcessPool(claims);
+  const note = opts.note ?? ((line: string) => process.stderr.write(`claimcheck: ${line}\n`));
+  const n = cores();
+  if (workers > n) {
+    note(`--workers ${workers} is more than the ${n} cores here; using ${n}`);
+    workers = n;
+  }
+  const timeoutMs = opts.timeoutMs ?? timeoutFromEnv();
   const entry = workerEntry();
-  const pending = new Map<number, { resolve: (o: EvalOutcome | TrainResult) => void; reject: (e: Error) => void; slot: Slot }>();
-  const queue: (() => void)[] = [];
+  const queue: Task[] = [];
+  const slots: Slot[] = [];
+  let nextSlot = 1;
   let nextId = 1;
   let closing = false;
-  const slots: Slot[] = Array.from({ length: workers }, () => {
-    const child = fork(entry.file, [], { execArgv: entry.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, CLAIMCHECK_WORKERS: '0' } });
-    let markReady: () => void = () => {};
-    const slot: Slot = { child, busy: false, ready: new Promise<void>((r) => (markReady = r)) };
-    child.on('message', (msg: WorkerMessage) => {
-      if (msg.type === 'ready') markReady();
-      else {
-        const p = pending.get(msg.id);
-        if (!p) return;
-        pending.delete(msg.id);
-        slot.busy = false;
-        if (msg.type === 'result') p.resolve(msg.outcome);
-        else p.reject(new Error(`worker job failed: ${msg.message}`));
-        queue.shift()?.();
-      }
-    });
-    child.on('exit', (code, signal) => {
-      if (closing) return;
-      for (const [id, p] of pending) {
-        if (p.slot === slot) {
-          pending.delete(id);
-          p.reject(new Error(`evaluation worker exited (${signal ?? code}) during an evaluation`));
-        }
-      }
-    });
-    return slot;
-  });
+  let fatal: Error | null = null;
+  const inFlight = new Map<number, Task>();
 
-  async function acquire(): Promise<Slot> {
-    for (;;) {
-      const free = slots.find((s) => !s.busy && s.child.exitCode === null);
-      if (free) {
-        free.busy = true;
-        await free.ready;
-        return free;
+  function failAll(e: Error): void {
+    if (fatal) return;
+    fatal = e;
+    for (const t of queue.splice(0)) t.reject(e);
+    for (const s of slots) {
+      if (s.task) {
+        const t = s.task;
+        s.task = null;
+        t.reject(e);
       }
-      if (slots.every((s) => s.child.exitCode !== null)) throw new Error('every evaluation worker has exited');
-      await new Promise<void>((r) => queue.push(r));
+      kill(s);
     }
   }
 
-  async function run(job: Job): Promise<EvalOutcome | TrainResult> {
-    const slot = await acquire();
-    const id = nextId++;
+  function kill(s: Slot): void {
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = null;
+    if (!s.exited) {
+      try {
+        s.child.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  function settleLost(s: Slot, t: Task, why: string): void {
+    const seconds = (Date.now() - s.startedAt) / 1000;
+    if (t.job.kind === 'claim') t.resolve(errorOutcome(`${why} (${describeJob(t.job)})`, seconds));
+    else t.reject(new RunError(`${why}: ${describeJob(t.job)}`));
+  }
+
+  function spawn(): Slot {
+    const child = fork(entry.file, [], {
+      execArgv: entry.execArgv,
+      // stderr is read here (never inherited): a dying worker's output becomes part of one error line
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, CLAIMCHECK_WORKERS: '0', CLAIMCHECK_WORKER: '1' },
+    });
+    const slot: Slot = { id: nextSlot++, child, ready: false, task: null, startedAt: Date.now(), timer: null, timedOut: false, exited: false, stderr: '' };
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (d: string) => {
+      slot.stderr = (slot.stderr + d).slice(-4000);
+    });
+    child.on('error', () => {
+      // send/kill on a dead child: the 'exit' handler decides what happens to its job
+    });
+    child.on('message', (msg: WorkerMessage) => {
+      if (msg.type === 'ready') {
+        slot.ready = true;
+        dispatch();
+      } else if (msg.type === 'start-failed') {
+        failAll(new RunError(`an evaluation worker could not start: ${msg.message}`));
+      } else {
+        const t = slot.task;
+        if (!t || inFlight.get(msg.id) !== t) return;
+        inFlight.delete(msg.id);
+        slot.task = null;
+        if (slot.timer) clearTimeout(slot.timer);
+        slot.timer = null;
+        if (msg.type === 'result') t.resolve(msg.outcome);
+        else t.reject(remoteError(msg.name, msg.message));
+        dispatch();
+      }
+    });
+    child.on('exit', (code, signal) => {
+      slot.exited = true;
+      if (slot.timer) clearTimeout(slot.timer);
+      slots.splice(slots.indexOf(slot), 1);
+      if (closing || fatal) return;
+      const how = signal ? `signal ${signal}` : `exit code ${code}`;
+      const tail = slot.stderr.trim().split('\n').filter(Boolean).pop();
+      if (!slot.ready) {
+        failAll(new RunError(`an evaluation worker exited while starting (${how})${tail ? ': ' + tail : ''}`));
+        return;
+      }
+      const t = slot.task;
+      slot.task = null;
+      if (t) {
+        for (const [id, x] of inFlight) if (x === t) inFlight.delete(id);
+        if (slot.timedOut) settleLost(slot, t, `stopped after the time limit of ${jobLimit(t.job, timeoutMs) / 1000} s (--timeout or CLAIMCHECK_TIMEOUT, per evaluation)`);
+        else if (t.attempts < 2) {
+          note(`an evaluation worker died (${how}) during ${describeJob(t.job)}; retrying it once in a new worker`);
+          queue.unshift(t);
+        }
+        else settleLost(slot, t, `the evaluation worker died twice (last: ${how}${tail ? ', ' + tail : ''})`);
+      }
+      dispatch();
+    });
+    slots.push(slot);
+    return slot;
+  }
+
+  function dispatch(): void {
+    if (fatal || closing) return;
+    while (queue.length > 0) {
+      const free = slots.find((s) => s.ready && !s.task && !s.exited);
+      if (!free) {
+        // start workers up to the pool size, as many as there are queued jobs not already awaiting one
+        const starting = slots.filter((s) => !s.ready).length;
+        for (let k = Math.min(workers - slots.length, queue.length - starting); k > 0; k--) spawn();
+        return;
+      }
+      const t = queue.shift()!;
+      t.attempts++;
+      free.task = t;
+      free.startedAt = Date.now();
+      free.timedOut = false;
+      const id = nextId++;
+      inFlight.set(id, t);
+      if (timeoutMs > 0) {
+        free.timer = setTimeout(() => {
+          free.timedOut = true;
+          kill(free);
+        }, Math.min(jobLimit(t.job, timeoutMs), 2 ** 31 - 1));
+      }
+      free.child.send({ id, job: t.job }, (err) => {
+        // the worker is gone: its 'exit' retries the job
+        if (err) kill(free);
+      });
+    }
+  }
+
+  function run(job: Job): Promise<unknown> {
+    if (fatal) return Promise.reject(fatal);
+    if (closing) return Promise.reject(new RunError('the evaluator pool is closed'));
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject, slot });
-      slot.child.send({ id, job });
+      queue.push({ job, attempts: 0, resolve, reject });
+      dispatch();
     });
   }
 
@@ -107,15 +290,22 @@ export function createPool(workers = defaultWorkers(), claims?: Map<string, Clai
     size: workers,
     evaluate: (job) => run({ kind: 'claim', ...job }) as Promise<EvalOutcome>,
     train: (job) => run({ kind: 'train', ...job }) as Promise<TrainResult>,
+    run,
     async close() {
       closing = true;
+      for (const t of queue.splice(0)) t.reject(new RunError('the evaluator pool was closed'));
       await Promise.all(
-        slots.map(
+        [...slots].map(
           (s) =>
             new Promise<void>((r) => {
-              if (s.child.exitCode !== null) return r();
-              s.child.once('exit', () => r());
-              s.child.disconnect();
+              if (s.exited) return r();
+              const force = setTimeout(() => kill(s), 5000);
+              s.child.once('exit', () => {
+                clearTimeout(force);
+                r();
+              });
+              if (s.child.connected) s.child.disconnect();
+              else kill(s);
             }),
         ),
       );

@@ -9,6 +9,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { canonicalJson, encodeNonFinite } from '../util/canonical';
+import { makeDirs } from '../util/atomicWrite';
+import { describeError, PathError, reasonOf, RunError } from '../util/errors';
 
 /** What every stored record has; record types (interfaces included) need only extend this. */
 export interface Keyed {
@@ -66,12 +68,22 @@ export class StoreCorruptError extends Error {
 
 /** Opens (creating if needed) a store for appending, first dropping a partial last line if present. */
 export function openStore<R extends Keyed = StoreRecord>(file: string): Store<R> {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const content = fs.existsSync(file) ? fs.readFileSync(file) : Buffer.alloc(0);
-  const parsed = parseContent<R>(content, file);
-  if (parsed.validBytes < content.length) fs.truncateSync(file, parsed.validBytes);
+  let content: Buffer;
+  let fd: number | null;
+  let parsed: { records: R[]; validBytes: number };
+  try {
+    makeDirs(path.dirname(file));
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new PathError(`results store ${file}: is a folder, not a file`);
+    content = fs.existsSync(file) ? fs.readFileSync(file) : Buffer.alloc(0);
+    parsed = parseContent<R>(content, file);
+    // opened for appending before anything is changed: a read-only store fails here, untouched
+    fd = fs.openSync(file, 'a');
+    if (parsed.validBytes < content.length) fs.ftruncateSync(fd, parsed.validBytes);
+  } catch (e) {
+    if (e instanceof StoreCorruptError || e instanceof PathError) throw e;
+    throw new PathError(`results store ${file}: cannot be opened for writing (${reasonOf(e, file)})`);
+  }
   const index = new RecordIndex<R>(parsed.records);
-  let fd: number | null = fs.openSync(file, 'a');
   let size = parsed.validBytes;
   const close = (): void => {
     if (fd !== null) fs.closeSync(fd);
@@ -102,7 +114,7 @@ export function openStore<R extends Keyed = StoreRecord>(file: string): Store<R>
           rollback = `; rollback failed: ${(e as Error).message}`;
         }
         close();
-        throw new Error(`results store ${file}: append failed: ${(err as Error).message}${rollback}; store closed`, {
+        throw new RunError(`results store ${file}: append failed: ${describeError(err)}${rollback}; store closed`, {
           cause: err,
         });
       }
@@ -115,7 +127,12 @@ export function openStore<R extends Keyed = StoreRecord>(file: string): Store<R>
 
 /** Reads a store without ever writing to it; a partial last line is ignored. */
 export function readStore<R extends Keyed = StoreRecord>(file: string): StoreSnapshot<R> {
-  const content = fs.readFileSync(file);
+  let content: Buffer;
+  try {
+    content = fs.readFileSync(file);
+  } catch (e) {
+    throw new PathError(`results store ${file}: cannot be read (${reasonOf(e, file)})`);
+  }
   const parsed = parseContent<R>(content, file);
   const index = new RecordIndex<R>(parsed.records);
   return {

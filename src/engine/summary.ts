@@ -1,6 +1,6 @@
-import { binomialCdf, clopperPearson, holm } from '../stats';
-import type { Constants, EngineSettings, Evaluation, Mode, Regime, Verdict } from '../claims/types';
-import { VERDICTS } from '../claims/types';
+import { judgeHoldRate, HoldRateJudgement } from '../stats';
+import type { Constants, EngineSettings, Evaluation, Regime, SeedStream, Tier, Unit, Verdict } from '../claims/types';
+import { DECISIVE, VERDICTS } from '../claims/types';
 
 /** One evaluated regime, as stored (one JSONL line) and reported. */
 export interface RegimeRecord {
@@ -8,15 +8,21 @@ export interface RegimeRecord {
   /** 'run': one of the N draws; 'shrink': an evaluation made while shrinking a counterexample */
   kind: 'run' | 'shrink';
   claim: string;
-  mode: Mode;
+  tier: Tier;
+  /** the seed stream the units trained on (absent: score) */
+  stream?: SeedStream;
   seed: number;
   path: string;
   regime: Regime;
+  /** paper tier: the named preset of this regime */
+  preset?: string;
   verdict: Verdict;
   margin: number | null;
   measurements: Record<string, unknown>;
   hypotheses: Evaluation['hypotheses'];
   configs?: Evaluation['configs'];
+  /** per-seed units (absent: the regime is one unit with `verdict`) */
+  units?: Unit[];
   note?: string;
   error?: string;
   seconds: number;
@@ -35,26 +41,46 @@ export interface Counterexample {
   /** the draw it was shrunk from */
   from: { path: string; regime: Regime };
   shrinkEvaluations: number;
+  /** the training seeds of its units that broke */
+  breakingSeeds?: number[];
   note?: string;
+}
+
+/** The judgement of one set of units: counts, hold rate, interval, verdict, units to settle. */
+export interface UnitJudgement extends HoldRateJudgement {
+  counts: Record<Verdict, number>;
+  /** the claim-level verdict: holds/breaks/inconclusive from the units, or the most frequent non-decisive verdict when none is decisive */
+  claimVerdict: Verdict;
 }
 
 export interface ClaimSummary {
   id: string;
   title: string;
   source: string;
-  mode: Mode;
+  tier: Tier;
   verdict: Verdict;
-  /** holds / (holds + breaks) over the drawn regimes; null when none was decisive */
+  /** holds / (holds + breaks + not-reached) over the units; null when none was decisive */
   holdRate: number | null;
-  /** Clopper-Pearson interval of the hold rate at confidence 1 - alpha */
+  /** Clopper-Pearson interval of the hold rate at `confidence` (1 - alpha / judgedTogether) */
   ci: [number, number] | null;
+  confidence: number;
+  /** verdicts judged together (the multiplicity correction's k) */
+  judgedTogether: number;
+  /** inconclusive: further decisive units that would settle it at the observed rate */
+  unitsToSettle: number | null;
+  /** regimes drawn */
   runs: number;
+  /** units (regime x seed) evaluated */
+  units: number;
+  decisive: number;
   counts: Record<Verdict, number>;
-  /** one-sided binomial test of "hold rate >= target": small p means the claim breaks */
-  pBreak: number | null;
-  /** pBreak after Holm's correction across the claims judged together (equal to pBreak alone) */
-  pBreakAdjusted: number | null;
-  /** robustness mode: decisive verdicts inside and outside the claim's hypotheses */
+  /** paper tier: the units of each named preset */
+  byPreset?: Record<string, { counts: Record<Verdict, number>; holdRate: number | null }>;
+  /** joint claims: the judgement of each link over the same units */
+  links?: Record<string, UnitJudgement>;
+  /** derived claims: the claim it is implied by */
+  derivedFrom?: string;
+  /** robustness tier: decisive units inside and outside the claim's hypotheses */
   byHypotheses: { inside: { holds: number; breaks: number }; outside: { holds: number; breaks: number } };
   counterexamples: Counterexample[];
   constants: Constants;
@@ -62,61 +88,118 @@ export interface ClaimSummary {
   profile: string;
   seed: number;
   backends: string[];
+  /** CPU time summed over the evaluations (not wall time) */
   seconds: number;
 }
 
-export function countVerdicts(records: readonly RegimeRecord[]): Record<Verdict, number> {
-  const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
-  for (const r of records) counts[r.verdict]++;
+export function emptyCounts(): Record<Verdict, number> {
+  return Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
+}
+
+/** The units of a record: its own, or the record as one unit. */
+export function unitsOf(r: Pick<RegimeRecord, 'units' | 'verdict' | 'margin' | 'regime' | 'note'>): Unit[] {
+  if (r.units && r.units.length > 0) return r.units;
+  const seed = typeof r.regime.seed === 'number' ? r.regime.seed : 0;
+  return [{ seed, verdict: r.verdict, margin: r.margin, ...(r.note ? { note: r.note } : {}) }];
+}
+
+export function countVerdicts(units: readonly { verdict: Verdict }[]): Record<Verdict, number> {
+  const counts = emptyCounts();
+  for (const u of units) counts[u.verdict] = (counts[u.verdict] ?? 0) + 1;
   return counts;
 }
 
-/**
- * The claim-level verdict from the regime verdicts (documented in the README):
- * - breaks: the hold rate is significantly below the target (binomial test, Holm-adjusted p < alpha);
- * - holds: the hold rate is at least the target (and not significantly below it);
- * - inconclusive: in between, or too few decisive regimes;
- * - with no decisive regime, the most frequent of vacuous / diverged / budget / inconclusive.
- */
-export function claimVerdict(counts: Record<Verdict, number>, pAdjusted: number | null, settings: EngineSettings): Verdict {
-  const decisive = counts.holds + counts.breaks;
-  if (decisive === 0) {
-    const rest: Verdict[] = ['vacuous', 'diverged', 'budget', 'inconclusive'];
-    const top = rest.reduce((a, b) => (counts[b] > counts[a] ? b : a));
-    return counts[top] > 0 ? top : 'inconclusive';
-  }
-  if (pAdjusted !== null && pAdjusted < settings.alpha) return 'breaks';
-  return counts.holds / decisive >= settings.holdRateTarget ? 'holds' : 'inconclusive';
+export function decisiveCount(counts: Record<Verdict, number>): number {
+  return DECISIVE.reduce((a, v) => a + counts[v], 0);
 }
 
-export function holdStatistics(counts: Record<Verdict, number>, settings: EngineSettings) {
-  const decisive = counts.holds + counts.breaks;
-  if (decisive === 0) return { holdRate: null, ci: null, pBreak: null };
-  const ci = clopperPearson(counts.holds, decisive, 1 - settings.alpha);
-  return {
-    holdRate: counts.holds / decisive,
-    ci: [ci.lo, ci.hi] as [number, number],
-    pBreak: binomialCdf(counts.holds, decisive, settings.holdRateTarget),
-  };
+/** With no decisive unit: the most frequent other verdict (ties in VERDICTS order). */
+function mostFrequentOther(counts: Record<Verdict, number>): Verdict {
+  let best: Verdict = 'inconclusive', n = 0;
+  for (const v of VERDICTS) if (!DECISIVE.includes(v) && counts[v] > n) [best, n] = [v, counts[v]];
+  return best;
 }
 
-/** Holm-adjust the pBreak of summaries judged together and recompute their verdicts. */
-export function adjustTogether(summaries: ClaimSummary[]): ClaimSummary[] {
-  const idx = summaries.map((s, i) => (s.pBreak === null ? -1 : i)).filter((i) => i >= 0);
-  const adjusted = holm(idx.map((i) => summaries[i].pBreak as number));
-  const out = summaries.map((s) => ({ ...s }));
-  idx.forEach((i, k) => {
-    out[i].pBreakAdjusted = adjusted[k];
-    out[i].verdict = claimVerdict(out[i].counts, adjusted[k], out[i].settings);
-  });
+/** Judge a set of units (spec/claims.md: the claim's verdict over its units). */
+export function judgeUnits(units: readonly { verdict: Verdict }[], settings: EngineSettings, judgedTogether = 1): UnitJudgement {
+  const counts = countVerdicts(units);
+  const decisive = decisiveCount(counts);
+  const j = judgeHoldRate(counts.holds, decisive, settings.holdRateTarget, settings.alpha, judgedTogether);
+  return { ...j, counts, claimVerdict: decisive === 0 ? mostFrequentOther(counts) : j.verdict };
+}
+
+/** The link judgements of a joint claim's units. */
+function linkUnits(records: readonly RegimeRecord[], links: readonly string[]): Record<string, { verdict: Verdict }[]> {
+  const out: Record<string, { verdict: Verdict }[]> = Object.fromEntries(links.map((l) => [l, []]));
+  for (const r of records) for (const u of unitsOf(r)) for (const l of links) if (u.links?.[l]) out[l].push(u.links[l]);
   return out;
+}
+
+export interface SummaryInput {
+  id: string; title: string; source: string; tier: Tier; links?: readonly string[]; derivedFrom?: string;
+  records: readonly RegimeRecord[]; counterexamples: Counterexample[];
+  constants: Constants; settings: EngineSettings; profile: string; seed: number;
+}
+
+/** A claim-tier summary from its run records (judged alone; adjustTogether applies the multiplicity correction). */
+export function summarize(x: SummaryInput, judgedTogether = 1): ClaimSummary {
+  const units = x.records.flatMap(unitsOf);
+  const j = judgeUnits(units, x.settings, judgedTogether);
+  const out: ClaimSummary = {
+    id: x.id, title: x.title, source: x.source, tier: x.tier,
+    verdict: j.claimVerdict, holdRate: j.rate, ci: j.ci, confidence: j.confidence, judgedTogether,
+    unitsToSettle: j.unitsToSettle, runs: x.records.length, units: units.length, decisive: j.decisive, counts: j.counts,
+    byHypotheses: byHypotheses(x.records),
+    counterexamples: x.counterexamples,
+    constants: x.constants, settings: x.settings, profile: x.profile, seed: x.seed,
+    backends: [...new Set(x.records.map((r) => r.backend))],
+    seconds: x.records.reduce((a, r) => a + (r.seconds ?? 0), 0),
+  };
+  if (x.derivedFrom) out.derivedFrom = x.derivedFrom;
+  if (x.tier === 'paper') {
+    const byPreset: NonNullable<ClaimSummary['byPreset']> = {};
+    for (const r of x.records) {
+      const name = r.preset ?? '(none)';
+      const counts = byPreset[name]?.counts ?? emptyCounts();
+      for (const u of unitsOf(r)) counts[u.verdict]++;
+      const d = decisiveCount(counts);
+      byPreset[name] = { counts, holdRate: d === 0 ? null : counts.holds / d };
+    }
+    out.byPreset = byPreset;
+  }
+  if (x.links && x.links.length > 0) {
+    const lu = linkUnits(x.records, x.links);
+    out.links = Object.fromEntries(x.links.map((l) => [l, judgeUnits(lu[l], x.settings, judgedTogether)]));
+  }
+  return out;
+}
+
+/** How many verdicts a set of summaries judges: each summary and each link with a decisive unit. */
+export function verdictsJudged(summaries: readonly ClaimSummary[]): number {
+  let k = 0;
+  for (const s of summaries) {
+    if (s.decisive > 0) k++;
+    for (const l of Object.values(s.links ?? {})) if (l.decisive > 0) k++;
+  }
+  return Math.max(1, k);
+}
+
+/**
+ * Judge claim-tier summaries together: every interval at confidence 1 - alpha/k with k the
+ * verdicts judged (Bonferroni, so the k intervals cover jointly with probability >= 1 - alpha).
+ */
+export function judgeTogether(inputs: readonly SummaryInput[]): ClaimSummary[] {
+  const k = verdictsJudged(inputs.map((x) => summarize(x, 1)));
+  return inputs.map((x) => summarize(x, k));
 }
 
 export function byHypotheses(records: readonly RegimeRecord[]): ClaimSummary['byHypotheses'] {
   const out = { inside: { holds: 0, breaks: 0 }, outside: { holds: 0, breaks: 0 } };
   for (const r of records) {
-    if (r.verdict !== 'holds' && r.verdict !== 'breaks') continue;
-    out[r.hypotheses.holds ? 'inside' : 'outside'][r.verdict]++;
+    for (const u of unitsOf(r)) {
+      if (u.verdict === 'holds') out[r.hypotheses.holds ? 'inside' : 'outside'].holds++;
+      else if (u.verdict === 'breaks' || u.verdict === 'not-reached') out[r.hypotheses.holds ? 'inside' : 'outside'].breaks++;
+    }
   }
   return out;
 }

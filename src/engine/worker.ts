@@ -2,20 +2,71 @@ import { initBackend } from '../backend/backend';
 import { runJobHere } from './evaluate';
 import type { Job, WorkerMessage } from './protocol';
 
-/** A worker process of the evaluator pool: one tfjs backend, jobs one at a time. */
+/**
+ * A worker process of the evaluator pool: one tfjs backend, jobs one at a time. It never writes to
+ * a closed channel, exits quietly when its parent goes (IPC disconnect; long trainings yield to the
+ * event loop every ~200 ms so the disconnect is seen), and reports a failure to start (e.g. an
+ * unavailable backend) as one message instead of a stack trace.
+ */
 function send(msg: WorkerMessage): void {
-  process.send?.(msg);
+  if (!process.connected || !process.send) return;
+  // the callback keeps a failed send (parent gone) from becoming an 'error' event
+  process.send(msg, undefined, {}, () => {});
 }
 
+const debug = () => Boolean(process.env.CLAIMCHECK_DEBUG && process.env.CLAIMCHECK_DEBUG !== '0');
+
+process.on('disconnect', () => process.exit(0));
+process.on('uncaughtException', (e) => {
+  if (debug()) process.stderr.write(`${e.stack ?? e}\n`);
+  else process.stderr.write(`${String((e as Error).message ?? e).split('\n')[0]}\n`);
+  process.exit(70);
+});
+process.on('unhandledRejection', (e) => {
+  process.stderr.write(`${String((e as Error)?.message ?? e).split('\n')[0]}\n`);
+  process.exit(70);
+});
+
 void (async () => {
-  const backend = await initBackend();
+  let backend: string;
+  try {
+    backend = await initBackend();
+  } catch (e) {
+    send({ type: 'start-failed', message: (e as Error).message ?? String(e) });
+    process.exitCode = 1;
+    process.disconnect?.();
+    return;
+  }
   process.on('message', async (msg: { id: number; job: Job }) => {
     try {
-      send({ type: 'result', id: msg.id, outcome: await runJobHere(msg.job) });
+      injectFault();
+      send({ type: 'result', id: msg.id, outcome: (await runJobHere(msg.job)) as never });
     } catch (e) {
-      send({ type: 'failed', id: msg.id, message: (e as Error).stack ?? String(e) });
+      const err = e as Error;
+      send({ type: 'failed', id: msg.id, message: err?.message ?? String(e), name: err?.name });
     }
   });
-  process.on('disconnect', () => process.exit(0));
   send({ type: 'ready', backend });
 })();
+
+/**
+ * Fault injection for the fault-injection tests (test/faults.test.ts), never set in normal use:
+ * CLAIMCHECK_TEST_FAULT = die (the worker SIGKILLs itself on every job), die-once:FILE (only the
+ * first job of the run, marked by creating FILE), hang (spins forever: the time limit must stop it),
+ * throw (the job throws).
+ */
+function injectFault(): void {
+  const f = process.env.CLAIMCHECK_TEST_FAULT;
+  if (!f) return;
+  if (f === 'die') process.kill(process.pid, 'SIGKILL');
+  if (f.startsWith('die-once:')) {
+    try {
+      require('fs').writeFileSync(f.slice('die-once:'.length), String(process.pid), { flag: 'wx' });
+      process.kill(process.pid, 'SIGKILL');
+    } catch {
+      // marked: an earlier worker already died once
+    }
+  }
+  if (f === 'hang') for (;;);
+  if (f === 'throw') throw new Error('injected fault (CLAIMCHECK_TEST_FAULT=throw)');
+}

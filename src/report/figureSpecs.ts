@@ -167,7 +167,8 @@ export function heatmapSpec(opts: HeatmapOptions): TopLevelSpec {
   };
 }
 
-export type Verdict = 'holds' | 'breaks' | 'inconclusive' | 'vacuous' | 'diverged' | 'budget';
+export type { Verdict } from '../claims/types';
+import type { Verdict } from '../claims/types';
 
 /** Fixed colour and shape per verdict, in legend order. */
 export const VERDICT_STYLE: Record<Verdict, { color: string; shape: string }> = {
@@ -177,6 +178,10 @@ export const VERDICT_STYLE: Record<Verdict, { color: string; shape: string }> = 
   vacuous: { color: '#9ecae1', shape: 'square' },
   diverged: { color: '#000000', shape: 'triangle-up' },
   budget: { color: '#ff7f0e', shape: 'triangle-down' },
+  'not-reached': { color: '#8b0000', shape: 'triangle-right' },
+  'vacuous-bound': { color: '#c6dbef', shape: 'triangle-left' },
+  infeasible: { color: '#6a51a3', shape: 'square' },
+  error: { color: '#e377c2', shape: 'diamond' },
 };
 
 export interface VerdictPoint {

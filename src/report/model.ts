@@ -123,6 +123,43 @@ export interface VerifySummary {
   dynamics: DynamicsFigure[];
   phases: PhaseDiagram[];
   morris: MorrisClaimResult[];
+  /** every checked claim's tiers, working-region bounds with provenance and calibrated constants (from the declarations and the profile) */
+  declarations?: ClaimDeclaration[];
+  /** per paper: each claim's predicate evaluated in every other claim's working region */
+  crossRegion?: CrossRegionMatrix[];
+}
+
+export interface ClaimDeclaration {
+  id: string;
+  tiers: string[];
+  links?: string[];
+  derivedFrom?: string;
+  paperNote?: string;
+  /** working-region bounds: name, value used (the profile's), provenance, its source, calibrated */
+  region: { name: string; value: number; provenance: string | null; source: string | null; calibrated: boolean }[];
+  /** every calibrated constant with the value used */
+  calibrated: { name: string; value: number; source: string | null }[];
+  /** constants without a declared provenance (should be none) */
+  undeclared: string[];
+}
+
+export interface CrossRegionCell {
+  /** the claim whose predicate is evaluated */
+  claim: string;
+  /** the claim whose working region the regimes are drawn from */
+  region: string;
+  counts: Record<string, number>;
+  holdRate: number | null;
+  ci: [number, number] | null;
+  /** the verdict of these units judged alone (descriptive; the diagonal is the claim's own working tier) */
+  verdict: string;
+  units: number;
+}
+
+export interface CrossRegionMatrix {
+  paper: string;
+  claims: string[];
+  cells: CrossRegionCell[];
 }
 
 export interface SweepAxis {

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import type { Mode, Regime, Verdict } from '../claims/types';
+import type { Regime, Tier, Verdict } from '../claims/types';
+import { TIERS, VERDICTS } from '../claims/types';
 import type { ClaimSummary, Counterexample } from '../engine/summary';
 import { atomicWriteFile } from '../util/atomicWrite';
 import { barChartSpec, heatmapSpec, lineChartSpec, verdictMapSpec, writeFigure } from './figures';
-import type { AuditEntry, DynamicsFigure, MorrisClaimResult, PhaseDiagram, ProfileInfo, RunInfo, VerifySummary } from './model';
+import type { AuditEntry, ClaimDeclaration, CrossRegionMatrix, DynamicsFigure, MorrisClaimResult, PhaseDiagram, ProfileInfo, RunInfo, VerifySummary } from './model';
 
 /**
  * Renders a verify run (VerifySummary) into `report.md` (GitHub Markdown), `report.html` (one
@@ -442,6 +443,10 @@ export async function phaseBlocks(phases: readonly PhaseDiagram[], figures: Figu
 
 const SECTIONS = {
   verdicts: 'Verdicts',
+  regions: 'Working regions and their provenance',
+  calibrated: 'Calibrated constants',
+  joint: 'Joint claims',
+  cross: 'Cross-region matrices',
   audit: 'Assumption audit',
   phases: 'Phase diagrams',
   dynamics: 'Training dynamics',
@@ -450,19 +455,16 @@ const SECTIONS = {
   profile: 'Constants profile',
 } as const;
 
-const VERDICT_ORDER: readonly Verdict[] = ['holds', 'breaks', 'inconclusive', 'vacuous', 'diverged', 'budget'];
+const VERDICT_ORDER: readonly Verdict[] = VERDICTS;
 
-function decisive(s: ClaimSummary): number {
-  return (s.counts?.holds ?? 0) + (s.counts?.breaks ?? 0);
-}
-
-/** e.g. "holds 100% [83, 100] (20 runs)" or "vacuous, no decisive run (20 runs)". */
+/** e.g. "holds 100% [95, 100] (72 decisive of 72 units, 6 regimes)" or "infeasible (1 unit)"; inconclusive says what would settle it. */
 function verdictCell(s: ClaimSummary | undefined): Span[] {
   if (!s) return [{ t: 'text', s: '—' }];
-  const d = decisive(s);
-  const runs = d === s.runs ? `(${s.runs} runs)` : `(${d} decisive of ${s.runs} runs)`;
-  const rate = s.holdRate === null ? 'no decisive run' : `${fmtPct(s.holdRate)} ${fmtCi(s.ci)}`;
-  return [verdict(s.verdict), { t: 'text', s: ` ${rate} ${runs}` }];
+  const units = s.decisive === s.units ? `(${s.units} units, ${s.runs} regimes)` : `(${s.decisive} decisive of ${s.units} units, ${s.runs} regimes)`;
+  const rate = s.holdRate === null ? 'no decisive unit' : `${fmtPct(s.holdRate)} ${fmtCi(s.ci)}`;
+  const settle = s.verdict === 'inconclusive' && s.unitsToSettle ? `; ~${s.unitsToSettle} more decisive units would settle it` : '';
+  const derived = s.derivedFrom ? ` — derived from ${s.derivedFrom}, not independent evidence` : '';
+  return [verdict(s.verdict), { t: 'text', s: ` ${rate} ${units}${settle}${derived}` }];
 }
 
 function robustnessCell(s: ClaimSummary | undefined): Span[] {
@@ -476,52 +478,169 @@ function otherVerdicts(s: ClaimSummary): string {
   return rest.length ? rest.map((v) => `${s.counts[v]} ${v}`).join(', ') : '—';
 }
 
-function groupClaims(claims: readonly ClaimSummary[]): { id: string; modes: Partial<Record<Mode, ClaimSummary>> }[] {
-  const out = new Map<string, Partial<Record<Mode, ClaimSummary>>>();
+function groupClaims(claims: readonly ClaimSummary[]): { id: string; tiers: Partial<Record<Tier, ClaimSummary>> }[] {
+  const out = new Map<string, Partial<Record<Tier, ClaimSummary>>>();
   for (const c of claims) {
-    const modes = out.get(c.id) ?? {};
-    modes[c.mode] = c;
-    out.set(c.id, modes);
+    const tiers = out.get(c.id) ?? {};
+    tiers[c.tier] = c;
+    out.set(c.id, tiers);
   }
-  return [...out].map(([id, modes]) => ({ id, modes }));
+  return [...out].map(([id, tiers]) => ({ id, tiers }));
 }
+
+const TIER_TEXT: Record<Tier, string> = {
+  literal: "the paper's hypotheses with the profile's explicit constants; `infeasible` where they cannot be met at an affordable size (with the size they need)",
+  paper: 'the settings where the paper or its review thread says the claim was observed (named presets), over drawn seeds',
+  working: "a region the suite chose where the literal hypotheses are unaffordable: NOT the paper's hypotheses (its bounds and their provenance are listed below)",
+  robustness: 'across and beyond the hypotheses (small widths, step sizes over decades, other noise levels, q and flip rates): where the claim stops holding',
+};
 
 function verdictBlocks(summary: VerifySummary): Block[] {
   const out: Block[] = [section(SECTIONS.verdicts)];
   if (!summary.claims.length) return [...out, { k: 'p', body: 'No claim was checked in this run.' }];
   const settings = summary.profile?.settings;
+  const groups = groupClaims(summary.claims);
   out.push({
     k: 'table',
-    head: ['Claim', 'Source', 'Title', 'In-regime', 'Robustness', 'Holm p (in-regime / robustness)'],
-    align: ['l', 'l', 'l', 'l', 'l', 'r'],
-    rows: groupClaims(summary.claims).map(({ id, modes }) => {
-      const any = (modes['in-regime'] ?? modes.robustness) as ClaimSummary;
-      const p = (['in-regime', 'robustness'] as const).map((m) => (modes[m] ? fmtP(modes[m]!.pBreakAdjusted) : '—')).join(' / ');
-      return [code(id), any.source, any.title, verdictCell(modes['in-regime']), robustnessCell(modes.robustness), p];
+    head: ['Claim', 'Source', 'Title', ...TIERS.map((t) => `${t[0].toUpperCase()}${t.slice(1)} tier`)],
+    align: ['l', 'l', 'l', 'l', 'l', 'l', 'l'],
+    rows: groups.map(({ id, tiers }) => {
+      const any = (TIERS.map((t) => tiers[t]).find(Boolean)) as ClaimSummary;
+      return [code(id), any.source, any.title, ...TIERS.map((t) => (t === 'robustness' ? robustnessCell(tiers[t]) : verdictCell(tiers[t])))];
     }),
   });
+  out.push({ k: 'list', items: TIERS.map((t) => [{ t: 'strong', s: `${t}: ` } as Span, { t: 'text', s: TIER_TEXT[t] } as Span]) });
   if (settings) {
+    const k = summary.claims[0]?.judgedTogether ?? 1;
     out.push({
       k: 'p',
       body:
-        `Hold rate = holds / (holds + breaks) over the drawn regimes, with its ${fmtPct(1 - settings.alpha)} Clopper-Pearson ` +
-        `interval in brackets (percent, rounded outwards). A claim holds when its hold rate is at least ${fmtPct(settings.holdRateTarget)} ` +
-        `and not significantly below it; p is the one-sided binomial test of "hold rate >= ${fmtPct(settings.holdRateTarget)}", ` +
-        `Holm-adjusted across the claims (p < ${fmtNum(settings.alpha)}: the claim breaks). In-regime runs draw only inside the paper's ` +
-        `hypotheses, so an in-regime break is a counterexample to the paper; robustness runs draw across and beyond them, and their ` +
-        `breaks are split by whether the drawn regime satisfied the hypotheses.`,
+        `A unit is one regime and seed (a deterministic claim has one unit per regime). Hold rate = holds / (holds + breaks + not-reached) ` +
+        `over the units; a unit whose event was not reached counts against the claim. The interval in brackets is the Clopper-Pearson ` +
+        `interval at confidence 1 - ${fmtNum(settings.alpha)}/${k} (${k} verdicts were judged together in this run: Bonferroni, so all ` +
+        `intervals cover jointly with probability at least ${fmtPct(1 - settings.alpha)}). A claim holds only when the lower bound reaches ` +
+        `${fmtPct(settings.holdRateTarget)}, breaks when the upper bound is below it, and is otherwise inconclusive, with the number of ` +
+        `further decisive units that would settle it at the observed rate. Tiers are reported separately and never merged.`,
     });
   }
   out.push({ k: 'h', level: 3, text: 'Verdict counts' });
   out.push({
     k: 'table',
-    head: ['Claim', 'Mode', 'Runs', 'Holds', 'Breaks', 'Other', 'p', 'Holm p', 'Counterexamples', 'Time', 'Backends'],
-    align: ['l', 'l', 'r', 'r', 'r', 'l', 'r', 'r', 'r', 'r', 'l'],
+    head: ['Claim', 'Tier', 'Regimes', 'Units', 'Holds', 'Breaks', 'Not reached', 'Other', 'To settle', 'Counterexamples', 'CPU time', 'Backends'],
+    align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l', 'r', 'r', 'r', 'l'],
     rows: summary.claims.map((s) => [
-      code(s.id), s.mode, fmtNum(s.runs), fmtNum(s.counts?.holds ?? 0), fmtNum(s.counts?.breaks ?? 0), otherVerdicts(s),
-      fmtP(s.pBreak), fmtP(s.pBreakAdjusted), fmtNum(s.counterexamples?.length ?? 0), fmtDuration(s.seconds), (s.backends ?? []).join(', '),
+      code(s.id), s.tier, fmtNum(s.runs), fmtNum(s.units ?? s.runs), fmtNum(s.counts?.holds ?? 0), fmtNum(s.counts?.breaks ?? 0), fmtNum(s.counts?.['not-reached'] ?? 0),
+      otherVerdicts(s).replace(/\b(\d+) not-reached, ?/, ''), s.verdict === 'inconclusive' && s.unitsToSettle ? fmtNum(s.unitsToSettle) : '—',
+      fmtNum(s.counterexamples?.length ?? 0), fmtDuration(s.seconds), (s.backends ?? []).join(', '),
     ]),
   });
+  return out;
+}
+
+function regionBlocks(decls: readonly ClaimDeclaration[]): Block[] {
+  const out: Block[] = [
+    section(SECTIONS.regions),
+    {
+      k: 'p',
+      body:
+        "The working tier draws from regions the suite chose where the papers' literal hypotheses are unaffordable. They are not the " +
+        "papers' hypotheses. Each bound says where it comes from: paper (the clause it reads) or chosen (why); a chosen bound picked by " +
+        'looking at results is also marked calibrated (fitted on the calibration seed stream, never on the seeds scored here). A claim ' +
+        'that holds only inside bounds we tuned is reported as exactly that.',
+    },
+  ];
+  for (const d of decls) {
+    const notes: Rich[] = [['Tiers: ', d.tiers.join(', ')]];
+    if (d.paperNote) notes.push(['Paper tier: ', d.paperNote]);
+    if (d.links) notes.push(['Links (checked on the same runs): ', d.links.join(' -> ')]);
+    if (d.derivedFrom) notes.push(['Derived from ', code(d.derivedFrom), ': reported, not counted as independent evidence']);
+    if (d.undeclared.length) notes.push([alert('Constants without a declared provenance: '), d.undeclared.join(', ')]);
+    if (!d.region.length && notes.length === 1 && !d.undeclared.length) continue;
+    out.push({ k: 'h', level: 3, text: `${d.id}: region`, id: anchor(`${d.id} region`) });
+    out.push({ k: 'list', items: notes });
+    if (d.region.length) {
+      out.push({
+        k: 'table',
+        head: ['Bound', 'Value', 'Provenance', 'Calibrated', 'Source or reason'],
+        align: ['l', 'r', 'l', 'l', 'l'],
+        rows: d.region.map((b) => [code(b.name), fmtNum(b.value), b.provenance ?? alert('undeclared'), b.calibrated ? strong('calibrated') : 'no', b.source ?? '—']),
+      });
+    }
+  }
+  return out;
+}
+
+function calibratedBlocks(decls: readonly ClaimDeclaration[]): Block[] {
+  const rows = decls.flatMap((d) => d.calibrated.map((c) => [code(d.id), code(c.name), fmtNum(c.value), c.source ?? '—'] as Rich[]));
+  return [
+    section(SECTIONS.calibrated),
+    {
+      k: 'p',
+      body: [
+        'Constants chosen by looking at results. ', code('claimcheck calibrate <id>'), ' re-derives them on the calibration seed stream ',
+        '(seeds above 2^30, never used to score) and writes a profile; the verdicts above were scored with the values below.',
+      ],
+    },
+    rows.length ? { k: 'table', head: ['Claim', 'Constant', 'Value used', 'How it was chosen'], align: ['l', 'l', 'r', 'l'], rows } : { k: 'p', body: 'No claim in this run declares a calibrated constant.' },
+  ];
+}
+
+function jointBlocks(claims: readonly ClaimSummary[]): Block[] {
+  const out: Block[] = [
+    section(SECTIONS.joint),
+    { k: 'p', body: "A paper's chain of results checked on the same runs: each link at its own time point, a verdict per link and for the chain (a unit holds when every link holds on it)." },
+  ];
+  const joint = claims.filter((c) => c.links && Object.keys(c.links).length);
+  if (!joint.length) return [...out, { k: 'p', body: 'No joint claim was checked in this run.' }];
+  for (const c of joint) {
+    out.push({ k: 'h', level: 3, text: `${c.id} (${c.tier} tier)`, id: anchor(`${c.id} ${c.tier} links`) });
+    out.push({
+      k: 'table',
+      head: ['Link', 'Verdict', 'Hold rate', 'Units', 'Other'],
+      align: ['l', 'l', 'l', 'r', 'l'],
+      rows: [
+        ...Object.entries(c.links ?? {}).map(([id, l]) => [code(id), verdict(l.claimVerdict), l.rate === null ? '—' : `${fmtPct(l.rate)} ${fmtCi(l.ci)}`, fmtNum(l.decisive), Object.entries(l.counts).filter(([v, n]) => n > 0 && v !== 'holds' && v !== 'breaks').map(([v, n]) => `${n} ${v}`).join(', ') || '—'] as Rich[]),
+        [strong('chain'), verdict(c.verdict), c.holdRate === null ? '—' : `${fmtPct(c.holdRate)} ${fmtCi(c.ci)}`, fmtNum(c.decisive), otherVerdicts(c)],
+      ],
+    });
+  }
+  return out;
+}
+
+function crossBlocks(matrices: readonly CrossRegionMatrix[]): Block[] {
+  const out: Block[] = [
+    section(SECTIONS.cross),
+    {
+      k: 'p',
+      body:
+        "Each row's predicate evaluated on regimes drawn from the column claim's working region (the row claim's hypotheses reported, " +
+        'not enforced). The diagonal is the claim\'s own working tier (corrected for multiplicity); off-diagonal cells are descriptive ' +
+        '(uncorrected 1 - alpha intervals). Links of a chain that hold on the diagonal but break off it hold in disjoint regions at these sizes.',
+    },
+  ];
+  if (!matrices.length) return [...out, { k: 'p', body: 'No cross-region matrix in this run.' }];
+  for (const m of matrices) {
+    out.push({ k: 'h', level: 3, text: `Paper ${m.paper}`, id: anchor(`cross region paper ${m.paper}`) });
+    out.push({
+      k: 'table',
+      head: ['Predicate \\ region of', ...m.claims],
+      align: ['l', ...m.claims.map(() => 'l' as Align)],
+      rows: m.claims.map((x) => [code(x), ...m.claims.map((y) => {
+        const c = m.cells.find((q) => q.claim === x && q.region === y);
+        if (!c || c.verdict === 'not run') return '—';
+        const rate = c.holdRate === null ? '' : ` ${fmtPct(c.holdRate)} (${(c.counts.holds ?? 0)}/${(c.counts.holds ?? 0) + (c.counts.breaks ?? 0) + (c.counts['not-reached'] ?? 0)})`;
+        return [verdict(c.verdict as Verdict), rate] as Rich;
+      })]),
+    });
+    const disjoint = m.claims.flatMap((x) => m.claims.filter((y) => y !== x).map((y) => [x, y] as const)).filter(([x, y]) => {
+      const own = m.cells.find((q) => q.claim === x && q.region === x);
+      const other = m.cells.find((q) => q.claim === x && q.region === y);
+      return own?.verdict === 'holds' && other && (other.counts.breaks ?? 0) + (other.counts['not-reached'] ?? 0) > 0;
+    });
+    if (disjoint.length) {
+      out.push({ k: 'p', body: ['Finding: ', ...disjoint.flatMap(([x, y], i) => [...(i ? ['; '] : []), code(x), ' holds in its own region but breaks in ', code(y), "'s"]), '.'] });
+    }
+  }
   return out;
 }
 
@@ -643,9 +762,9 @@ function counterexampleBlocks(claims: readonly ClaimSummary[]): Block[] {
   const withCx = claims.filter((c) => c.counterexamples?.length);
   if (!withCx.length) return [...out, { k: 'p', body: 'No breaking regime was found in this run.' }];
   for (const c of withCx) {
-    out.push({ k: 'h', level: 3, text: `${c.id} (${c.mode}): ${c.counterexamples.length} counterexample${c.counterexamples.length > 1 ? 's' : ''}` });
+    out.push({ k: 'h', level: 3, text: `${c.id} (${c.tier} tier): ${c.counterexamples.length} counterexample${c.counterexamples.length > 1 ? 's' : ''}` });
     c.counterexamples.forEach((x: Counterexample, i) => {
-      out.push({ k: 'h', level: 4, text: `${c.id} ${c.mode} #${i + 1}` });
+      out.push({ k: 'h', level: 4, text: `${c.id} ${c.tier} #${i + 1}` });
       const items: Rich[] = [
         ['Regime: ', code(fmtRegime(x.regime))],
         ['Verdict: ', verdict(x.verdict), `, margin ${fmtNum(x.margin)}`],
@@ -700,6 +819,10 @@ export async function renderVerifyReport(dir: string, summary: VerifySummary): P
   const blocks: Block[] = [
     ...header,
     ...verdictBlocks(summary),
+    ...regionBlocks(summary.declarations ?? []),
+    ...calibratedBlocks(summary.declarations ?? []),
+    ...jointBlocks(summary.claims ?? []),
+    ...crossBlocks(summary.crossRegion ?? []),
     ...auditBlocks(summary.audits ?? []),
     section(SECTIONS.phases),
     ...((summary.phases ?? []).length ? await phaseBlocks(summary.phases, figures) : [{ k: 'p' as const, body: 'No phase diagram in this run.' }]),

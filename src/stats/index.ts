@@ -4,3 +4,7 @@ export * from './proportion';
 export * from './paired';
 export * from './multiple';
 export * from './regression';
+export * from './pairedProportions';
+export * from './holdRate';
+export * from './bootstrap';
+export * from './equivalence';

@@ -1,5 +1,4 @@
 import seedrandom from 'seedrandom';
-import { UsageError } from '../cli/args';
 import type { SweepAxis } from '../report/model';
 import { axisValue } from './axes';
 
@@ -38,21 +37,6 @@ export function randomDesign(axes: SweepAxis[], count: number, seed: number): De
   return pts.map((point, index) => ({ index, point }));
 }
 
-export interface Shard {
-  index: number;
-  count: number;
-}
-
-export function parseShard(spec: string | undefined): Shard {
-  if (spec === undefined) return { index: 0, count: 1 };
-  const m = /^(\d+)\/(\d+)$/.exec(spec);
-  if (!m) throw new UsageError(`--shard must look like i/N (got ${JSON.stringify(spec)})`);
-  const index = Number(m[1]);
-  const count = Number(m[2]);
-  if (count < 1 || index >= count) throw new UsageError(`--shard ${spec}: need 0 <= i < N`);
-  return { index, count };
-}
-
-export function inShard(index: number, shard: Shard): boolean {
-  return index % shard.count === shard.index;
-}
+// Shards (i/N, /N with JOB_COMPLETION_INDEX, CLAIMCHECK_SHARD) live in engine/shard.ts, shared with verify.
+export { inShard, parseShard } from '../engine/shard';
+export type { Shard } from '../engine/shard';

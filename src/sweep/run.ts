@@ -1,12 +1,14 @@
 import { findClaim } from '../claims/registry';
 import { claimContext } from '../claims/context';
 import type { ConstantsProfile } from '../claims/constants';
-import type { Mode, Verdict } from '../claims/types';
+import type { Tier, Verdict } from '../claims/types';
 import type { EvaluatorPool } from '../engine/pool';
 import type { Store } from '../engine/store';
 import type { PhaseDiagram, SweepAxis, SweepPoint, SweepSummary } from '../report/model';
 import { EngineChoice, resolveConfig, TrainConfig } from '../training/config';
 import type { Measurement } from '../training/measure';
+import type { TrainResult } from '../training/train';
+import { planBatches } from '../training/batched/trainBatch';
 import { regimeHash } from '../util/canonical';
 import type { Progress } from '../util/progress';
 import { pointToSettings } from './axes';
@@ -48,7 +50,7 @@ async function evaluatePoint(spec: SweepSpec, dp: DesignPoint, series: string, p
   }
   const claim = findClaim(spec.target.claim);
   const regime = { ...(spec.base as unknown as Record<string, number | string>), ...settings };
-  const out = await pool.evaluate({ claimId: claim.id, regime, mode: spec.target.mode as Mode, engine: spec.engine, ...claimContext(claim, profile) });
+  const out = await pool.evaluate({ claimId: claim.id, regime, tier: spec.target.mode as Tier, engine: spec.engine, ...claimContext(claim, profile) });
   return {
     key, index: dp.index, point: dp.point, series,
     value: out.evaluation.margin, verdict: out.evaluation.verdict, margin: out.evaluation.margin,
@@ -60,17 +62,56 @@ export function seriesOf(spec: SweepSpec): string[] {
   return spec.target.kind === 'metric' ? spec.target.algos : [spec.target.claim];
 }
 
+/** A metric sweep's point from its training result. */
+function metricPoint(spec: SweepSpec, dp: DesignPoint, series: string, r: TrainResult): SweepPoint {
+  const metric = (spec.target as { metric: string }).metric;
+  const v = r.final[metric as keyof Measurement];
+  return {
+    key: pointKey(spec, dp.point, series), index: dp.index, point: dp.point, series,
+    value: r.final.diverged || typeof v !== 'number' || !Number.isFinite(v) ? null : v,
+    ...(r.final.diverged ? { verdict: 'diverged' as Verdict } : {}),
+    seconds: r.seconds, backend: r.backend,
+  };
+}
+
+/**
+ * Metric sweeps train their points as batched programs (src/training/batched): the pending points
+ * are grouped into batches (points sharing a data set together, balanced by cost, at least one per
+ * worker) and the pool hands out batches; each point is appended as its batch completes.
+ */
+async function runMetricBatches(
+  spec: SweepSpec, jobs: { dp: DesignPoint; s: string }[], pool: EvaluatorPool, store: Store<SweepPoint>, progress?: Progress,
+): Promise<void> {
+  const needs = (j: { dp: DesignPoint; s: string }) => store.get(pointKey(spec, j.dp.point, j.s))?.verdict === 'error' || !store.has(pointKey(spec, j.dp.point, j.s));
+  const todo = jobs.filter(needs);
+  progress?.tick(jobs.length - todo.length);
+  const configs = todo.map((j) => resolveConfig(spec.base, pointToSettings(j.dp.point, spec.base), { algo: j.s }));
+  await Promise.all(
+    planBatches(configs, pool.size).map(async (batch) => {
+      const results = (await pool.run({ kind: 'trainBatch', configs: batch.map((k) => configs[k]), engine: spec.engine, perSample: false })) as TrainResult[];
+      batch.forEach((k, i) => {
+        const { dp, s } = todo[k];
+        const p = metricPoint(spec, dp, s, results[i]);
+        if (!store.has(p.key) || store.get(p.key)?.verdict === 'error') store.append(p);
+        progress?.tick(1, `${s} ${JSON.stringify(dp.point)}`);
+      });
+    }),
+  );
+}
+
 /** Evaluate the shard's points not yet in the store, appending each as it completes. */
 export async function runSweep(
   spec: SweepSpec, design: DesignPoint[], shard: Shard, pool: EvaluatorPool, store: Store<SweepPoint>, profile: ConstantsProfile, progress?: Progress,
 ): Promise<void> {
   const jobs = design.filter((dp) => inShard(dp.index, shard)).flatMap((dp) => seriesOf(spec).map((s) => ({ dp, s })));
   progress?.setTotal(jobs.length);
+  if (spec.target.kind === 'metric') return runMetricBatches(spec, jobs, pool, store, progress);
   await Promise.all(
     jobs.map(async ({ dp, s }) => {
-      if (!store.has(pointKey(spec, dp.point, s))) {
+      // a point whose evaluation failed (verdict error) is tried again on resume
+      if (store.get(pointKey(spec, dp.point, s))?.verdict === 'error' || !store.has(pointKey(spec, dp.point, s))) {
         const p = await evaluatePoint(spec, dp, s, pool, profile);
-        if (!store.has(p.key)) store.append(p);
+        if (!store.has(p.key) || store.get(p.key)?.verdict === 'error') store.append(p);
       }
       progress?.tick(1, `${s} ${JSON.stringify(dp.point)}`);
     }),

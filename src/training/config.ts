@@ -47,7 +47,7 @@ export class ConfigError extends Error {
 }
 
 type FieldKind =
-  | { kind: 'int'; min: number }
+  | { kind: 'int'; min: number; max?: number; why?: string }
   | { kind: 'real'; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean }
   | { kind: 'enum'; values: readonly string[] };
 
@@ -55,17 +55,18 @@ const ALGOS: readonly Algo[] = ['gd', 'lngd', 'lngd-gauss', 'lngd-uniform', 'smo
 
 /** The domain of every key: this is what `--set key=value` and presets are checked against. */
 export const FIELDS: Record<keyof TrainConfig, FieldKind> = {
+  // sizes: their memory is checked against the machine by `checkResources` (src/training/limits.ts)
   n: { kind: 'int', min: 1 },
   nTest: { kind: 'int', min: 1 },
   d: { kind: 'int', min: 2 },
   m: { kind: 'int', min: 1 },
-  q: { kind: 'int', min: 1 },
+  q: { kind: 'int', min: 1, max: 8, why: 'sigma(z) = max(0, z)^q; the papers use q = 1..4 and float32 overflows fast beyond' },
   A: { kind: 'real', min: 0, exclusiveMin: true },
   sigmaP: { kind: 'real', min: 0, exclusiveMin: true },
   sigma0: { kind: 'real', min: 0, exclusiveMin: true },
   eta: { kind: 'real', min: 0, exclusiveMin: true },
-  steps: { kind: 'int', min: 0 },
-  evalEvery: { kind: 'int', min: 1 },
+  steps: { kind: 'int', min: 0, max: 1e9 },
+  evalEvery: { kind: 'int', min: 1, max: 1e9 },
   p: { kind: 'real', min: 0, max: 1 },
   tauPlus: { kind: 'real', min: 0, max: 1 },
   tauMinus: { kind: 'real', min: 0, max: 1 },
@@ -75,7 +76,7 @@ export const FIELDS: Record<keyof TrainConfig, FieldKind> = {
   noise: { kind: 'enum', values: ['projected', 'isotropic'] },
   signalPatch: { kind: 'enum', values: ['random', 'first'] },
   algo: { kind: 'enum', values: ALGOS },
-  seed: { kind: 'int', min: 0 },
+  seed: { kind: 'int', min: 0, max: 2147483647, why: 'seeds are 31-bit, like every --seed' },
   divergeLoss: { kind: 'real', min: 0, exclusiveMin: true },
 };
 
@@ -95,6 +96,7 @@ function checkField(key: keyof TrainConfig, value: unknown): string | number {
   if (f.kind === 'int') {
     if (!Number.isInteger(value)) throw new ConfigError(key, `must be an integer (got ${value})`);
     if (value < f.min) throw new ConfigError(key, `must be >= ${f.min} (got ${value})`);
+    if (f.max !== undefined && value > f.max) throw new ConfigError(key, `must be <= ${f.max} (got ${value}${f.why ? '; ' + f.why : ''})`);
     return value;
   }
   if (f.min !== undefined && (f.exclusiveMin ? value <= f.min : value < f.min)) {
@@ -152,16 +154,24 @@ export function resolveConfig(base: TrainConfig, ...overrides: Record<string, un
 
 /** `lngd-gauss:1,1` -> {algo, a, b}; `smoothing:0.2` -> {algo, alpha}; plain names pass through. */
 export function parseAlgo(spec: string): Partial<TrainConfig> {
-  const [name, args] = spec.split(':', 2);
+  const colon = spec.indexOf(':');
+  const name = colon < 0 ? spec : spec.slice(0, colon);
+  const args = colon < 0 ? undefined : spec.slice(colon + 1);
   if (!ALGOS.includes(name as Algo)) throw new ConfigError('algo', `must be one of ${ALGOS.join(', ')} (got ${JSON.stringify(name)})`);
   const algo = name as Algo;
   if (args === undefined) return { algo };
-  const nums = args.split(',').map((s) => Number(s));
-  if (nums.some((x) => !Number.isFinite(x))) throw new ConfigError('algo', `bad parameters in ${JSON.stringify(spec)}`);
+  if (algo === 'gd') throw new ConfigError('algo', `gd takes no parameters (got ${JSON.stringify(spec)})`);
+  const parts = args.split(',');
+  const nums = parts.map((s) => Number(s.trim()));
+  parts.forEach((p, i) => {
+    // Number('') is 0: an empty parameter (`lngd-gauss:1,`, `smoothing:`) is an error, never 0
+    if (p.trim() === '') throw new ConfigError('algo', `parameter ${i + 1} of ${JSON.stringify(spec)} is empty (write e.g. ${name === 'smoothing' ? 'smoothing:0.2' : name === 'lngd' ? 'lngd:0.1' : `${name}:1,1`})`);
+    if (!Number.isFinite(nums[i])) throw new ConfigError('algo', `parameter ${i + 1} of ${JSON.stringify(spec)} is not a number (${JSON.stringify(p)})`);
+  });
   if ((algo === 'lngd-gauss' || algo === 'lngd-uniform') && nums.length === 2) return { algo, a: nums[0], b: nums[1] };
   if (algo === 'smoothing' && nums.length === 1) return { algo, alpha: nums[0] };
   if (algo === 'lngd' && nums.length === 1) return { algo, p: nums[0] };
-  throw new ConfigError('algo', `${name} takes ${algo === 'lngd-gauss' || algo === 'lngd-uniform' ? 'two parameters a,b' : algo === 'gd' ? 'no parameters' : 'one parameter'} (got ${JSON.stringify(spec)})`);
+  throw new ConfigError('algo', `${name} takes ${algo === 'lngd-gauss' || algo === 'lngd-uniform' ? 'two parameters a,b' : 'one parameter'} (got ${JSON.stringify(spec)})`);
 }
 
 /** SNR = ||mu|| / (sigma_p sqrt(d)); the regime quantity of both papers is n SNR^2. */

@@ -22,6 +22,8 @@ export interface PerSample {
   maxRhoObs: number[];
   /** iota_i = (1/m) sum_r rhobar_{y_i,r,i}^2 (paper A, stage 2) */
   iota: number[];
+  /** indices of the misclassified clean test points (paired tests on one shared test set: McNemar, sign test) */
+  testWrong: number[];
 }
 
 export interface Measurement {
@@ -81,7 +83,7 @@ export function measure(
   const yTrue = data.train.y;
   let lossObsSum = 0, lossSum = 0, lossTrueSum = 0, errSum = 0, errTrueSum = 0;
   let cleanErr = 0, cleanCount = 0, noisyObsErr = 0, noisyTrueErr = 0, noisyCount = 0;
-  const ps: PerSample = { loss: [], maxRhobar: [], maxRhoObs: [], iota: [] };
+  const ps: PerSample = { loss: [], maxRhobar: [], maxRhoObs: [], iota: [], testWrong: [] };
   let maxRhobar = -Infinity, iotaSum = 0, iotaMax = -Infinity;
   for (let i = 0; i < n; i++) {
     const f = fTrain[i];
@@ -123,7 +125,11 @@ export function measure(
     }
   }
   let testErr = 0;
-  for (let k = 0; k < fTest.length; k++) testErr += wrong(fTest[k], data.test.y[k]);
+  for (let k = 0; k < fTest.length; k++) {
+    const w = wrong(fTest[k], data.test.y[k]);
+    testErr += w;
+    if (perSample && w) ps.testWrong.push(k);
+  }
   let maxGamma = -Infinity, minGamma = Infinity, maxRho = -Infinity;
   for (const g of gamma) {
     if (g > maxGamma) maxGamma = g;

@@ -4,7 +4,8 @@ import { initBackend } from '../backend/backend';
 import type { EngineChoice, EngineName, TrainConfig } from './config';
 import { makeLabelScheme } from './labels';
 import { measure, Measurement } from './measure';
-import type { TrainingEngine } from './engines/engine';
+import type { NonFinite, TrainingEngine } from './engines/engine';
+import { checkResources } from './limits';
 import { ReferenceEngine } from './engines/reference';
 import { WeightEngine } from './engines/weightEngine';
 import { CoefficientEngine } from './engines/coefficientEngine';
@@ -23,6 +24,8 @@ export interface Divergence {
   step: number;
   loss: number;
   reason: 'nan' | 'inf' | 'exploding';
+  /** what went non-finite first: 'loss', or a part of the state ('gamma', 'rho', 'W', '<w, xi>', ...) */
+  where?: string;
 }
 
 export interface TrainResult {
@@ -35,26 +38,9 @@ export interface TrainResult {
   trajectory: Measurement[];
 }
 
-/** Rough flop counts of a whole run per engine; `auto` takes the cheapest (see README). */
-export function engineCosts(c: TrainConfig): Record<EngineName, number> {
-  const { n, d, m, nTest, steps, evalEvery } = c;
-  const evals = Math.floor(steps / evalEvery) + 2;
-  const rows = 2 * m;
-  // A tfjs step also pays a fixed ~0.5 ms of op dispatch, worth ~1e7 flops on the fast path;
-  // plain float64 JavaScript runs ~20x slower per flop than the wasm matMul.
-  const overhead = 1e7;
-  return {
-    weight: steps * (4 * rows * n * d + overhead) + evals * 2 * rows * d * nTest,
-    coefficient: 2 * n * d * (n + nTest) + 2 * rows * d * (n + nTest) + steps * (2 * rows * n * n + overhead) + evals * 2 * rows * n * nTest,
-    reference: 20 * (steps * 4 * rows * n * d + evals * 2 * rows * d * nTest),
-  };
-}
-
-export function chooseEngine(c: TrainConfig, choice: EngineChoice = 'auto'): EngineName {
-  if (choice !== 'auto') return choice;
-  const costs = engineCosts(c);
-  return (Object.keys(costs) as EngineName[]).reduce((a, b) => (costs[b] < costs[a] ? b : a));
-}
+// engine choice lives in a module without tfjs, so the CLI can validate before loading it
+export { chooseEngine, engineCosts } from './engineChoice';
+import { chooseEngine } from './engineChoice';
 
 export function createEngine(name: EngineName, c: TrainConfig, data: Dataset, W0: Float64Array): TrainingEngine {
   if (name === 'reference') return new ReferenceEngine(c, data, W0);
@@ -62,10 +48,16 @@ export function createEngine(name: EngineName, c: TrainConfig, data: Dataset, W0
   return new CoefficientEngine(c, data, W0);
 }
 
-function divergence(step: number, loss: number, limit: number): Divergence | null {
-  if (Number.isNaN(loss)) return { step, loss, reason: 'nan' };
-  if (!Number.isFinite(loss)) return { step, loss, reason: 'inf' };
-  if (loss > limit) return { step, loss, reason: 'exploding' };
+/**
+ * Divergence is any non-finite state, not only a non-finite loss: with eta = 1e308 the coefficients
+ * go to NaN while relu hides it from the loss (log 2). The state is probed at every step, so the
+ * step reported is exact.
+ */
+export function divergence(step: number, loss: number, limit: number, state: NonFinite | null = null): Divergence | null {
+  if (Number.isNaN(loss)) return { step, loss, reason: 'nan', where: 'loss' };
+  if (!Number.isFinite(loss)) return { step, loss, reason: 'inf', where: 'loss' };
+  if (state) return { step, loss, reason: Number.isNaN(state.value) ? 'nan' : 'inf', where: state.part };
+  if (loss > limit) return { step, loss, reason: 'exploding', where: 'loss' };
   return null;
 }
 
@@ -78,17 +70,26 @@ export async function train(c: TrainConfig, opts: TrainOptions = {}): Promise<Tr
   const requested = opts.engine ?? 'auto';
   const engineName = chooseEngine(c, requested);
   if (engineName !== 'reference') await initBackend();
+  // refuse before allocating: sizes beyond this machine's memory or wasm's 4 GB, norms beyond float32
+  checkResources(c, engineName, { perSample: opts.perSample, ...(engineName !== 'reference' ? { backend: tf.getBackend() } : {}) });
   const t0 = process.hrtime.bigint();
   const data = opts.data ?? makeDataset(c);
   const engine = createEngine(engineName, c, data, initWeights(c));
   const scheme = makeLabelScheme(c, data.yObs);
   const trajectory: Measurement[] = [];
   let diverged: Divergence | null = null;
+  // A pool worker lets its event loop run every ~200 ms, so it notices (and exits) when its parent goes.
+  const yieldEvery = process.env.CLAIMCHECK_WORKER === '1' ? 200 : Infinity;
+  let lastYield = Date.now();
   try {
     for (let t = 0; t <= c.steps; t++) {
+      if (Date.now() - lastYield > yieldEvery) {
+        await new Promise((r) => setImmediate(r));
+        lastYield = Date.now();
+      }
       const labels = scheme.labels(t);
       const loss = engine.forward(labels, scheme.alpha);
-      diverged = divergence(t, loss, c.divergeLoss);
+      diverged = divergence(t, loss, c.divergeLoss, engine.nonFinite?.() ?? null);
       if (t % c.evalEvery === 0 || t === c.steps || diverged) {
         trajectory.push(measure(t, engine.snapshot(), data, labels, scheme.alpha, c.m, opts.perSample ?? false));
       }

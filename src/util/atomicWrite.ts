@@ -1,6 +1,112 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { describeError, PathError, reasonOf, showPath } from './errors';
+
+/**
+ * mkdir -p one component at a time (Node's recursive mkdirSync can spin forever on some file
+ * systems, e.g. under /proc): the first failure is thrown with its path.
+ */
+export function makeDirs(dir: string): string[] {
+  const abs = resolve(dir);
+  const missing: string[] = [];
+  let cur = abs;
+  for (;;) {
+    try {
+      const st = statSync(cur);
+      if (!st.isDirectory()) {
+        const e = new Error(`${cur}: not a folder`) as NodeJS.ErrnoException;
+        Object.assign(e, { code: 'ENOTDIR', path: cur, syscall: 'mkdir' });
+        throw e;
+      }
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      missing.push(cur);
+      const up = dirname(cur);
+      if (up === cur) break;
+      cur = up;
+    }
+  }
+  const made: string[] = [];
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+      made.push(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+        removeDirs(made);
+        throw e;
+      }
+    }
+  }
+  return made;
+}
+
+/** Removes folders made by makeDirs (deepest first), where still empty. */
+function removeDirs(made: string[]): void {
+  for (const d of [...made].reverse()) {
+    try {
+      rmdirSync(d);
+    } catch {
+      // not empty or already gone: leave it
+    }
+  }
+}
+
+function tempName(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/**
+ * Checks, before any work, that `atomicWriteFile(path)` will succeed: `path` is not a folder, its
+ * folder exists or can be created, and a file can be created there (with the temp name the write
+ * uses, so an over-long name fails here). Throws a one-line PathError naming `what` (e.g. "--out")
+ * and the path. Creates the missing parent folders.
+ */
+export function checkWritableFile(path: string, what: string): void {
+  const abs = resolve(path);
+  let st;
+  try {
+    st = statSync(abs);
+  } catch {
+    // missing, or not reachable (a file in the way, a name too long): the probe below says which
+  }
+  if (st?.isDirectory()) throw new PathError(`${what} ${showPath(path)}: is a folder (name a file)`);
+  let made: string[] = [];
+  try {
+    made = makeDirs(dirname(abs));
+    const probe = tempName(abs);
+    closeSync(openSync(probe, 'wx', 0o644));
+    unlinkSync(probe);
+  } catch (e) {
+    removeDirs(made);
+    throw new PathError(`${what} ${showPath(path)}: cannot be written (${reasonOf(e, path)})`);
+  }
+}
+
+/** Checks, before any work, that files can be created in folder `dir` (created if missing). */
+export function checkWritableDir(dir: string, what: string): void {
+  const abs = resolve(dir);
+  let st;
+  try {
+    st = statSync(abs);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new PathError(`${what} ${showPath(dir)}: ${describeError(e)}`);
+  }
+  if (st && !st.isDirectory()) throw new PathError(`${what} ${showPath(dir)}: is a file, not a folder`);
+  let made: string[] = [];
+  try {
+    made = makeDirs(abs);
+    // as long as the longest name a run writes there (figures/<id>.svg's temp file)
+    const probe = join(abs, `.claimcheck-probe.${process.pid}.${randomBytes(6).toString('hex')}.${'x'.repeat(40)}.tmp`);
+    closeSync(openSync(probe, 'wx', 0o644));
+    unlinkSync(probe);
+  } catch (e) {
+    removeDirs(made);
+    throw new PathError(`${what} ${showPath(dir)}: cannot be written (${reasonOf(e, dir)})`);
+  }
+}
 
 /**
  * Writes `data` to `path` so that no reader ever sees a half-written file: the bytes go to a temp
@@ -10,8 +116,8 @@ import { basename, dirname, join } from 'node:path';
  */
 export function atomicWriteFile(path: string, data: string | Buffer): void {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  makeDirs(dir);
+  const tmp = tempName(path);
   let fd: number | undefined = openSync(tmp, 'wx', 0o644);
   try {
     writeFileSync(fd, data);

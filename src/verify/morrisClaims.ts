@@ -10,7 +10,7 @@ import { regimeHash } from '../util/canonical';
 /**
  * Morris elementary effects of every knob on a claim's margin (SALib's split: problem -> sample ->
  * evaluate -> analyze). The base is the claim's first in-regime draw; each knob moves over a range
- * around it (relative knobs multiply the base value), and the claim is evaluated in robustness mode
+ * around it (relative knobs multiply the base value), and the claim is evaluated in the robustness tier
  * so that points outside the hypotheses still give a margin.
  */
 interface Knob {
@@ -75,7 +75,7 @@ export async function morrisForClaim(
       const key = `morris/${claim.id}/${regimeHash({ regime, constants: ctx.constants, settings: ctx.settings, engine })}`;
       let rec = store.get(key);
       if (!rec) {
-        const out = await pool.evaluate({ claimId: claim.id, regime, mode: 'robustness', engine, ...ctx });
+        const out = await pool.evaluate({ claimId: claim.id, regime, tier: 'robustness', engine, ...ctx });
         rec = { key, margin: out.evaluation.margin, verdict: out.evaluation.verdict, regime, seconds: out.seconds, backend: out.backend };
         if (!store.has(key)) store.append(rec);
       }

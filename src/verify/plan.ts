@@ -1,16 +1,18 @@
+import type { Tier } from '../claims/types';
+
 /**
- * The default budget of `claimcheck verify` (the README's main job), sized to finish within ten
+ * The default budget of `claimcheck verify` (the README's main job), sized to finish within six
  * minutes on a 2-core machine; `--budget F` multiplies every count (runs, grid points, Morris
- * trajectories), so `--budget 4` is roughly four times the work.
+ * trajectories), so `--budget 4` is roughly four times the work. The units of a claim in a tier are
+ * its regimes times the profile's `replicates` seeds.
  */
 export interface VerifyPlan {
-  /** regimes drawn per claim in in-regime mode */
-  inRegimeRuns: number;
-  /** regimes drawn per claim in robustness mode */
-  robustnessRuns: number;
+  /** regimes drawn per regime claim in each tier (literal: a deterministic feasibility analysis needs one) */
+  runs: Record<Tier, number>;
   /** the same for the scaling-law claims, whose every evaluation is a whole sweep */
-  scalingInRegimeRuns: number;
-  scalingRobustnessRuns: number;
+  scalingRuns: Record<Tier, number>;
+  /** regimes per cell of the cross-region matrices (claim X evaluated in claim Y's working region) */
+  crossRuns: number;
   /** points per axis of the SNR x n heatmap (paper A's grid is 8 x 7) */
   heatmapGrid: number;
   /** points per axis of the width x learning-rate map of A.separation */
@@ -19,32 +21,35 @@ export interface VerifyPlan {
   morrisTrajectories: number;
   /** Morris trajectories for the scaling-law claims (0: skipped at the default budget) */
   morrisScalingTrajectories: number;
+  /** false (verify --figures none): the claims only, without phase diagrams, Morris screens and dynamics */
+  figures: boolean;
 }
 
 export const DEFAULT_PLAN: VerifyPlan = {
-  inRegimeRuns: 6,
-  robustnessRuns: 8,
-  scalingInRegimeRuns: 2,
-  scalingRobustnessRuns: 3,
+  runs: { literal: 1, paper: 6, working: 6, robustness: 4 },
+  scalingRuns: { literal: 1, paper: 1, working: 1, robustness: 1 },
+  crossRuns: 1,
   heatmapGrid: 4,
   separationGrid: 4,
-  morrisTrajectories: 2,
+  morrisTrajectories: 1,
   morrisScalingTrajectories: 0.5,
+  figures: true,
 };
 
 export function scalePlan(plan: VerifyPlan, factor: number): VerifyPlan {
   const s = (v: number) => Math.max(1, Math.round(v * factor));
   // grids grow with the square root so their cost (points^2) scales like the factor
   const g = (v: number) => Math.max(2, Math.round(v * Math.sqrt(factor)));
+  const tiers = (r: Record<Tier, number>): Record<Tier, number> => ({ literal: r.literal, paper: s(r.paper), working: s(r.working), robustness: s(r.robustness) });
   return {
-    inRegimeRuns: s(plan.inRegimeRuns),
-    robustnessRuns: s(plan.robustnessRuns),
-    scalingInRegimeRuns: s(plan.scalingInRegimeRuns),
-    scalingRobustnessRuns: s(plan.scalingRobustnessRuns),
+    runs: tiers(plan.runs),
+    scalingRuns: tiers(plan.scalingRuns),
+    crossRuns: s(plan.crossRuns),
     heatmapGrid: g(plan.heatmapGrid),
     separationGrid: g(plan.separationGrid),
     morrisTrajectories: s(plan.morrisTrajectories),
     // fractional below budget 2: the scaling claims' Morris screens start at --budget 2
     morrisScalingTrajectories: Math.floor(plan.morrisScalingTrajectories * factor),
+    figures: plan.figures,
   };
 }

@@ -13,7 +13,19 @@ export interface TrainingEngine {
   forward(labels: Float64Array, alpha: number): number;
   snapshot(): Snapshot;
   update(): void;
+  /**
+   * The first non-finite part of the state as of the last forward() (the coefficients gamma, rho,
+   * W where the engine holds it, the inner products and outputs), or null when all are finite.
+   * Checked every step by `train()`: divergence is any non-finite state, not only the loss.
+   */
+  nonFinite?(): NonFinite | null;
   /** The current filters W (2m x d, row-major), rebuilt from the coefficients by engines without W. */
   weights(): Float64Array;
   dispose(): void;
+}
+
+/** Which quantity of an engine's state went non-finite, and one non-finite value of it (NaN or +-Infinity). */
+export interface NonFinite {
+  part: string;
+  value: number;
 }

@@ -2,10 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../../data/signalNoise';
 import type { TrainConfig } from '../config';
 import type { Snapshot } from '../measure';
-import type { TrainingEngine } from './engine';
+import type { NonFinite, TrainingEngine } from './engine';
 import { CoefficientStep, disposeConstants, ForwardResult, gradientFactors, labelRow, lossAndGrad, outputs, StepConstants, stepConstants } from './tfStep';
 
-type Forward = ForwardResult & { S: tf.Tensor2D; P: tf.Tensor2D };
+type Forward = ForwardResult & { S: tf.Tensor2D; P: tf.Tensor2D; probe: tf.Tensor1D };
+
+/** The parts of the state summed into the probe of every forward pass, in probe order after the loss. */
+const PROBED = ['gamma', 'rho', '<w, mu>', '<w, xi>', 'outputs f'];
 
 /**
  * What the two tfjs engines share: the coefficient state gamma (2m x 1), rho (2m x n), the last
@@ -22,6 +25,7 @@ export abstract class TfEngineBase implements TrainingEngine {
   private readonly yTestRow: tf.Tensor2D;
   private readonly xiNorm2Row: tf.Tensor2D;
   private last: Forward | null = null;
+  private probed: Float32Array | null = null;
 
   constructor(protected readonly c: TrainConfig, protected readonly data: Dataset) {
     const { n, m, nTest } = c;
@@ -40,6 +44,10 @@ export abstract class TfEngineBase implements TrainingEngine {
   protected abstract stepExtra(factors: CoefficientStep): tf.Tensor[];
   protected abstract acceptExtra(extra: tf.Tensor[]): void;
   protected abstract ownTensors(): tf.Tensor[];
+  /** Sums of any further state (the weight engine's W), probed for non-finite values every step (inside tf.tidy). */
+  protected extraProbe(): { names: string[]; sums: tf.Scalar[] } {
+    return { names: [], sums: [] };
+  }
   abstract weights(): Float64Array;
 
   forward(labels: Float64Array, alpha: number): number {
@@ -47,10 +55,26 @@ export abstract class TfEngineBase implements TrainingEngine {
     const last = tf.tidy(() => {
       const { S, P } = this.innerProducts();
       const f = outputs(S, P, this.k.yRow, this.k);
-      return { ...lossAndGrad(f, labelRow(labels), alpha), S, P };
+      const r = lossAndGrad(f, labelRow(labels), alpha);
+      // One scalar per part of the state, read with the loss in a single sync: a sum is non-finite
+      // exactly when some entry is (NaN and +-Inf propagate; relu can hide NaN from the loss).
+      const probe = tf.stack([r.loss, tf.sum(this.gamma), tf.sum(this.rho), tf.sum(S), tf.sum(P), tf.sum(f), ...this.extraProbe().sums]) as tf.Tensor1D;
+      return { ...r, S, P, probe };
     });
     this.last = last;
-    return last.loss.dataSync()[0];
+    this.probed = last.probe.dataSync() as Float32Array;
+    return this.probed[0];
+  }
+
+  nonFinite(): NonFinite | null {
+    const p = this.probed;
+    if (!p) return null;
+    for (let i = 1; i < p.length; i++) {
+      if (Number.isFinite(p[i])) continue;
+      const names = [...PROBED, ...tf.tidy(() => this.extraProbe().names)];
+      return { part: names[i - 1] ?? `state ${i}`, value: p[i] };
+    }
+    return null;
   }
 
   snapshot(): Snapshot {
@@ -92,7 +116,7 @@ export abstract class TfEngineBase implements TrainingEngine {
 
   private release(): void {
     if (this.last) {
-      tf.dispose([this.last.S, this.last.P, this.last.f, this.last.g, this.last.loss]);
+      tf.dispose([this.last.S, this.last.P, this.last.f, this.last.g, this.last.loss, this.last.probe]);
       this.last = null;
     }
   }

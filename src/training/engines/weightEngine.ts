@@ -59,6 +59,10 @@ export class WeightEngine extends TfEngineBase {
     this.W = W as tf.Tensor2D;
   }
 
+  protected extraProbe() {
+    return { names: ['W'], sums: [tf.sum(this.W) as tf.Scalar] };
+  }
+
   protected ownTensors(): tf.Tensor[] {
     return [this.W, this.xi, this.xiT, this.zetaT, this.muCol, this.muRow];
   }

@@ -1,0 +1,262 @@
+import { initBackend } from '../../backend/backend';
+import { Dataset, initWeights, makeDataset } from '../../data/signalNoise';
+import type { EngineChoice, TrainConfig } from '../config';
+import { train, TrainResult } from '../train';
+import { checkResources } from '../limits';
+import { BatchProgram, BatchRun, ProgramStats, RunOutcome } from './program';
+
+/**
+ * trainBatch: many training runs as a few batched programs (program.ts), with the results train()
+ * would give run by run (same seeds, same label streams, same measurements; numbers equal up to
+ * float32 rounding, see test/trainer.batched.test.ts for the tolerance).
+ *
+ * - Runs batch when their engine is `auto` or `coefficient`; `weight` and `reference` runs are
+ *   trained one by one by train().
+ * - Runs are grouped by shape: equal n, m, q, nTest, noise variant, steps and evalEvery share a
+ *   program (no padding); everything else (seed, d, A, sigmaP, sigma0, eta, p, algorithm and its
+ *   parameters, fixed flips, divergeLoss) varies freely inside a program.
+ * - The data of a data set (seed, n, nTest, d, A, sigmaP, noise, signal patch, flip rates) are
+ *   drawn once and shared by every run on it, as is the initialisation (seed, m, d, sigma0).
+ * - A run the program has to give up on (a NaN/Inf it cannot isolate, see program.ts) is retrained
+ *   alone by train() with the coefficient engine, never reported from a contaminated batch.
+ */
+
+export interface BatchOptions {
+  engine?: EngineChoice;
+  perSample?: boolean;
+  /** data sets drawn earlier, aligned with the configs (undefined: drawn here, once per data set) */
+  data?: (Dataset | undefined)[];
+  /** read per-run losses back every this many steps (default 32) */
+  checkEvery?: number;
+  /** upper bound on C x N (state elements) of one program (default 4e6) */
+  maxStateElements?: number;
+}
+
+/** Where a run was trained: recorded in its result (`batch`). */
+export interface BatchLayout {
+  /** 'batched': one of `runs` runs of a program; 'alone': train() (engine requested, or fallback) */
+  mode: 'batched' | 'alone';
+  /** why a run was trained alone */
+  reason?: string;
+  program?: number;
+  programs?: number;
+  runs?: number;
+  dataSets?: number;
+  slots?: number;
+  /** the state tensor's shape, rows (variant, filter) x columns (data set, sample) */
+  state?: [number, number];
+  checkEvery?: number;
+  replayedWindows?: number;
+}
+
+export type BatchedTrainResult = TrainResult & { batch: BatchLayout };
+
+export function dataKey(c: TrainConfig): string {
+  return JSON.stringify([c.seed, c.n, c.nTest, c.d, c.A, c.sigmaP, c.noise, c.signalPatch, c.tauPlus, c.tauMinus]);
+}
+
+function initKey(c: TrainConfig): string {
+  return JSON.stringify([c.seed, c.m, c.d, c.sigma0]);
+}
+
+function shapeKey(c: TrainConfig): string {
+  return JSON.stringify([c.n, c.m, c.q, c.nTest, c.noise, c.steps, c.evalEvery]);
+}
+
+export function batchable(c: TrainConfig, engine: EngineChoice = 'auto'): boolean {
+  return (engine === 'auto' || engine === 'coefficient') && Number.isInteger(c.q) && c.q >= 1;
+}
+
+/** Train every config; results in the order of the configs. */
+export async function trainBatch(configs: TrainConfig[], opts: BatchOptions = {}): Promise<BatchedTrainResult[]> {
+  const requested = opts.engine ?? 'auto';
+  const out: (BatchedTrainResult | undefined)[] = configs.map(() => undefined);
+  const alone: { k: number; reason: string }[] = [];
+  const batched: number[] = [];
+  configs.forEach((c, k) => (batchable(c, requested) ? batched.push(k) : alone.push({ k, reason: `engine ${requested} requested` })));
+  if (batched.length > 0) {
+    const backendName = await initBackend();
+    // refuse before allocating, as train() does (sizes beyond this machine or wasm's 4 GB)
+    for (const k of batched) checkResources(configs[k], 'coefficient', { perSample: opts.perSample, backend: backendName });
+    const t0 = process.hrtime.bigint();
+    const datasets = new Map<string, Dataset>();
+    const inits = new Map<string, Float64Array>();
+    const runOf = new Map<number, BatchRun>();
+    for (const k of batched) {
+      const c = configs[k];
+      const dk = dataKey(c);
+      const given = opts.data?.[k];
+      let data = given ?? datasets.get(dk);
+      if (!data) {
+        // lean: the test noise is not stored but drawn again, row by row, when the program is built
+        data = makeDataset(c, { lean: true });
+        datasets.set(dk, data);
+      } else if (given && !datasets.has(dk)) datasets.set(dk, given);
+      const ik = initKey(c);
+      let W0 = inits.get(ik);
+      if (!W0) {
+        W0 = initWeights(c);
+        inits.set(ik, W0);
+      }
+      runOf.set(k, { config: c, data, W0 });
+    }
+    const programs = planPrograms(batched, configs, runOf, opts.maxStateElements ?? 4e6);
+    const done: { k: number; stats: ProgramStats; program: number; outcome: RunOutcome }[] = [];
+    for (const [p, members] of programs.entries()) {
+      const program = new BatchProgram(members.map((k) => runOf.get(k)!), { perSample: opts.perSample, checkEvery: opts.checkEvery });
+      const outcomes = await program.run();
+      members.forEach((k, i) => done.push({ k, stats: program.stats, program: p, outcome: outcomes[i] }));
+    }
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9 / batched.length;
+    const backend = await initBackend();
+    for (const { k, stats, program, outcome } of done) {
+      if (outcome.status === 'fallback') {
+        alone.push({ k, reason: 'fallback: a NaN/Inf the batch could not isolate' });
+        continue;
+      }
+      const trajectory = outcome.trajectory;
+      out[k] = {
+        config: configs[k],
+        backend,
+        engine: 'coefficient',
+        engineRequested: requested,
+        seconds,
+        final: { ...trajectory[trajectory.length - 1], diverged: outcome.diverged },
+        trajectory,
+        batch: {
+          mode: 'batched',
+          program,
+          programs: programs.length,
+          runs: stats.runs,
+          dataSets: stats.dataSets,
+          slots: stats.slots,
+          state: [stats.rows, stats.cols],
+          checkEvery: opts.checkEvery ?? 32,
+          replayedWindows: stats.replayedWindows,
+        },
+      };
+    }
+    for (const a of alone) {
+      if (a.reason.startsWith('fallback')) {
+        const k = a.k;
+        const r = await train(configs[k], { engine: 'coefficient', data: materialize(runOf.get(k)!.data), perSample: opts.perSample });
+        out[k] = { ...r, engineRequested: requested, batch: { mode: 'alone', reason: a.reason } };
+      }
+    }
+  }
+  for (const a of alone) {
+    if (out[a.k]) continue;
+    const given = opts.data?.[a.k];
+    const r = await train(configs[a.k], { engine: requested, data: given && materialize(given), perSample: opts.perSample });
+    out[a.k] = { ...r, batch: { mode: 'alone', reason: a.reason } };
+  }
+  return out as BatchedTrainResult[];
+}
+
+/** A data set with its test noise stored (a lean one's drawn again), for the one-run engines. */
+function materialize(data: Dataset): Dataset {
+  if (!data.testNoise) return data;
+  const { count } = data.test;
+  const d = data.d;
+  const xi = new Float64Array(count * d);
+  const xiNorm2 = new Float64Array(count);
+  data.testNoise((i, row) => {
+    xi.set(row, i * d);
+    let s2 = 0;
+    for (let k = 0; k < d; k++) s2 += row[k] * row[k];
+    xiNorm2[i] = s2;
+  });
+  return { ...data, test: { ...data.test, xi, xiNorm2 }, testNoise: undefined };
+}
+
+/**
+ * Split the batchable runs into programs: one per shape, cut (between data sets) where the state
+ * would exceed `maxState` elements.
+ */
+function planPrograms(batched: number[], configs: TrainConfig[], runOf: Map<number, BatchRun>, maxState: number): number[][] {
+  const byShape = new Map<string, number[]>();
+  for (const k of batched) {
+    const key = shapeKey(configs[k]);
+    byShape.set(key, [...(byShape.get(key) ?? []), k]);
+  }
+  const programs: number[][] = [];
+  for (const members of byShape.values()) {
+    const bySet = new Map<Dataset, number[]>();
+    for (const k of members) {
+      const d = runOf.get(k)!.data;
+      bySet.set(d, [...(bySet.get(d) ?? []), k]);
+    }
+    const { n, m } = configs[members[0]];
+    let current: number[] = [];
+    let sets = 0;
+    let slots = 0;
+    for (const runs of bySet.values()) {
+      const nextSlots = Math.max(slots, runs.length);
+      if (current.length > 0 && 2 * m * nextSlots * n * (sets + 1) > maxState) {
+        programs.push(current);
+        current = [];
+        sets = 0;
+        slots = 0;
+      }
+      current.push(...runs);
+      sets++;
+      slots = Math.max(slots, runs.length);
+    }
+    if (current.length > 0) programs.push(current);
+  }
+  return programs;
+}
+
+/**
+ * Rough seconds of a run in a batched program on one core (tfjs-wasm): its Gram products
+ * (2 (2m) (n+2)^2 flops a step at ~30 GFLOP/s), its share of a step's fixed op costs, and its data
+ * set's set-up (the test cross-Gram and the test noise), for balancing batches across workers.
+ */
+export function runSeconds(c: TrainConfig): number {
+  const step = (4 * c.m * (c.n + 2) ** 2) / 3e10 + 2.5e-5;
+  const setup = (2 * c.nTest * c.d * (c.n + 2 * c.m + 1)) / 3e10 + c.nTest * c.d * 1e-8;
+  return (c.steps + 1) * step + setup;
+}
+
+/**
+ * Split runs into batches (jobs) for `workers` workers. A batch holds runs of one shape (runs of
+ * different shapes would not share a program anyway, and only delay each other's results); runs
+ * on one data set stay together (its data are drawn once, its Gram matrix shared) unless that
+ * would leave a worker idle; a batch holds at most `maxRuns` runs and about `maxSeconds` of
+ * estimated work, so that results (and resumable progress) come in steadily; there are at least
+ * `workers` batches when there are that many runs. Batches are balanced by estimated cost (largest
+ * unit first onto the lightest batch) and returned largest first. Returns config indices.
+ */
+export function planBatches(configs: TrainConfig[], workers: number, maxRuns = 64, maxSeconds = 8): number[][] {
+  if (configs.length === 0) return [];
+  const byShape = new Map<string, number[]>();
+  configs.forEach((c, k) => byShape.set(shapeKey(c), [...(byShape.get(shapeKey(c)) ?? []), k]));
+  const cost = (u: number[]) => u.reduce((a, k) => a + runSeconds(configs[k]), 0);
+  const shapes = [...byShape.values()].map((runs) => ({ runs, cost: cost(runs), count: Math.max(1, Math.ceil(cost(runs) / maxSeconds), Math.ceil(runs.length / maxRuns)) }));
+  // at least `workers` batches overall: split the costliest shapes further
+  for (;;) {
+    const total = shapes.reduce((a, s) => a + s.count, 0);
+    if (total >= workers) break;
+    const open = shapes.filter((s) => s.count < s.runs.length);
+    if (open.length === 0) break;
+    open.reduce((a, b) => (b.cost / b.count > a.cost / a.count ? b : a)).count++;
+  }
+  const out: { runs: number[]; cost: number }[] = [];
+  for (const shape of shapes) {
+    const perBatch = Math.ceil(shape.runs.length / shape.count);
+    const groups = new Map<string, number[]>();
+    for (const k of shape.runs) groups.set(dataKey(configs[k]), [...(groups.get(dataKey(configs[k])) ?? []), k]);
+    const units: number[][] = [];
+    for (const g of groups.values()) for (let i = 0; i < g.length; i += perBatch) units.push(g.slice(i, i + perBatch));
+    units.sort((a, b) => cost(b) - cost(a));
+    const batches = Array.from({ length: shape.count }, () => ({ runs: [] as number[], cost: 0 }));
+    for (const u of units) {
+      const fits = batches.filter((b) => b.runs.length + u.length <= Math.max(perBatch, maxRuns));
+      const target = (fits.length > 0 ? fits : batches).reduce((a, b) => (b.cost < a.cost ? b : a));
+      target.runs.push(...u);
+      target.cost += cost(u);
+    }
+    out.push(...batches.filter((b) => b.runs.length > 0));
+  }
+  return out.sort((a, b) => b.cost - a.cost).map((b) => b.runs.sort((x, y) => x - y));
+}
