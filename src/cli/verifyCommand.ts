@@ -45,17 +45,16 @@ interface VerifyRequest {
   figures?: boolean;
 }
 
-/** A pool that counts what it had to compute (a merge of complete shards computes nothing but the dynamics). */
+/** A pool that counts the claim evaluations it had to make (a merge of complete shards makes none). */
 function countingPool(pool: EvaluatorPool): EvaluatorPool & { evaluations: () => number } {
   let n = 0;
-  return {
-    get size() { return pool.size; },
-    evaluate: (job) => { n++; return pool.evaluate(job); },
-    train: pool.train.bind(pool),
-    ...('trainBatch' in pool ? { trainBatch: (pool as unknown as { trainBatch: (...a: unknown[]) => unknown }).trainBatch.bind(pool) } : {}),
-    close: () => pool.close(),
-    evaluations: () => n,
-  } as EvaluatorPool & { evaluations: () => number };
+  const counted = Object.create(pool) as EvaluatorPool & { evaluations: () => number };
+  counted.evaluate = (job) => {
+    n++;
+    return pool.evaluate(job);
+  };
+  counted.evaluations = () => n;
+  return counted;
 }
 
 async function executeVerify(dir: string, req: VerifyRequest, opts: { shard: Shard; workers?: number; quiet: boolean }) {

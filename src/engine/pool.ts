@@ -2,7 +2,7 @@ import { ChildProcess, fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as os from 'os';
-import type { ClaimJob, EvalOutcome, Job, TrainJob, WorkerMessage } from './protocol';
+import type { ClaimJob, EvalOutcome, Job, TrainJob, WorkerMessage, TrainBatchJob } from './protocol';
 import type { TrainResult } from '../training/train';
 import type { Claim } from '../claims/types';
 import { InputError } from '../claims/constants';
@@ -29,6 +29,8 @@ export interface EvaluatorPool {
   train(job: Omit<TrainJob, 'kind'>): Promise<TrainResult>;
   /** any job kind of protocol.ts (a worker runs it with runJobHere) */
   run(job: Job): Promise<unknown>;
+  /** several training runs as batched programs (src/training/batched): one result per config, in order */
+  trainBatch?(job: Omit<TrainBatchJob, 'kind'>): Promise<TrainResult[]>;
   readonly size: number;
   close(): Promise<void>;
 }
@@ -80,6 +82,7 @@ export function inProcessPool(claims?: Map<string, Claim>): EvaluatorPool {
     size: 1,
     evaluate: (job) => here({ kind: 'claim', ...job }) as Promise<EvalOutcome>,
     train: (job) => here({ kind: 'train', ...job }) as Promise<TrainResult>,
+    trainBatch: (job) => here({ kind: 'trainBatch', ...job }) as Promise<TrainResult[]>,
     run: here,
     close: async () => {},
   };
@@ -290,6 +293,7 @@ export function createPool(workers = defaultWorkers(), claims?: Map<string, Clai
     size: workers,
     evaluate: (job) => run({ kind: 'claim', ...job }) as Promise<EvalOutcome>,
     train: (job) => run({ kind: 'train', ...job }) as Promise<TrainResult>,
+    trainBatch: (job) => run({ kind: 'trainBatch', ...job }) as Promise<TrainResult[]>,
     run,
     async close() {
       closing = true;

@@ -74,6 +74,13 @@ function metricPoint(spec: SweepSpec, dp: DesignPoint, series: string, r: TrainR
   };
 }
 
+/** A batch on the pool: its trainBatch job, else the generic job runner, else run by run (a pool wrapper may offer fewer methods). */
+function trainOnPool(pool: EvaluatorPool, job: { configs: TrainConfig[]; engine: EngineChoice; perSample: boolean }): Promise<TrainResult[]> {
+  if (typeof pool.trainBatch === 'function') return pool.trainBatch(job);
+  if (typeof pool.run === 'function') return pool.run({ kind: 'trainBatch', ...job }) as Promise<TrainResult[]>;
+  return Promise.all(job.configs.map((config) => pool.train({ config, engine: job.engine, perSample: job.perSample })));
+}
+
 /**
  * Metric sweeps train their points as batched programs (src/training/batched): the pending points
  * are grouped into batches (points sharing a data set together, balanced by cost, at least one per
@@ -88,7 +95,7 @@ async function runMetricBatches(
   const configs = todo.map((j) => resolveConfig(spec.base, pointToSettings(j.dp.point, spec.base), { algo: j.s }));
   await Promise.all(
     planBatches(configs, pool.size).map(async (batch) => {
-      const results = (await pool.run({ kind: 'trainBatch', configs: batch.map((k) => configs[k]), engine: spec.engine, perSample: false })) as TrainResult[];
+      const results = await trainOnPool(pool, { configs: batch.map((k) => configs[k]), engine: spec.engine, perSample: false });
       batch.forEach((k, i) => {
         const { dp, s } = todo[k];
         const p = metricPoint(spec, dp, s, results[i]);

@@ -21,6 +21,12 @@ export interface VerifyPlan {
   morrisTrajectories: number;
   /** Morris trajectories for the scaling-law claims (0: skipped at the default budget) */
   morrisScalingTrajectories: number;
+  /**
+   * Replicate seeds per evaluation where a figure or matrix needs a margin or a map cell rather than
+   * a verdict's evidence (Morris screens, the verdict map, cross-region cells); the claim tiers use
+   * the profile's `replicates`.
+   */
+  screenReplicates: number;
   /** false (verify --figures none): the claims only, without phase diagrams, Morris screens and dynamics */
   figures: boolean;
 }
@@ -33,6 +39,7 @@ export const DEFAULT_PLAN: VerifyPlan = {
   separationGrid: 4,
   morrisTrajectories: 1,
   morrisScalingTrajectories: 0.5,
+  screenReplicates: 4,
   figures: true,
 };
 
@@ -50,6 +57,7 @@ export function scalePlan(plan: VerifyPlan, factor: number): VerifyPlan {
     morrisTrajectories: s(plan.morrisTrajectories),
     // fractional below budget 2: the scaling claims' Morris screens start at --budget 2
     morrisScalingTrajectories: Math.floor(plan.morrisScalingTrajectories * factor),
+    screenReplicates: plan.screenReplicates,
     figures: plan.figures,
   };
 }

@@ -116,8 +116,14 @@ async function phaseDiagrams(o: VerifyOptions): Promise<PhaseDiagram[]> {
   });
 }
 
+/** The profile with fewer replicate seeds, for screens and maps (plan.screenReplicates). */
+function screenProfile(profile: ConstantsProfile, plan: VerifyPlan): ConstantsProfile {
+  return { ...profile, settings: { ...profile.settings, replicates: Math.min(profile.settings.replicates, plan.screenReplicates) } };
+}
+
 export async function runVerify(o: VerifyOptions): Promise<VerifySummary> {
   const t0 = Date.now();
+  const screen = screenProfile(o.profile, o.plan);
   const common = { seed: o.seed, profile: o.profile, engine: o.engine, pool: o.pool, store: o.store as unknown as Store<RegimeRecord>, progress: o.progress };
   const bases = o.plan.figures ? morrisBases(o.profile, o.seed, o.plan, o.claims) : [];
   // Work units are numbered in a fixed order (claim x tier x run, cross-region cell x run, Morris
@@ -135,14 +141,14 @@ export async function runVerify(o: VerifyOptions): Promise<VerifySummary> {
   }));
   // everything is queued at once on the pool: both cores stay busy until the last unit
   const crossJobs = PAPERS.map((p) => crossRegionClaims(o.claims, p)).filter((cs) => cs.length > 1)
-    .map((cs) => crossRegionMatrix(cs[0].source.paper, cs, { ...common, runs: o.plan.crossRuns, select: take(cs.length ** 2 * o.plan.crossRuns) }));
+    .map((cs) => crossRegionMatrix(cs[0].source.paper, cs, { ...common, profile: screen, runs: o.plan.crossRuns, select: take(cs.length ** 2 * o.plan.crossRuns) }));
   const morrisSelected = bases.map(() => take(1)(0));
   const sharded = shard.count > 1 || !o.plan.figures;
   const [inputs, cross, phases, morris, dynA, dynB] = await Promise.all([
     Promise.all(tierJobs),
     Promise.all(crossJobs),
-    o.plan.figures ? phaseDiagrams(o) : Promise.resolve([]),
-    Promise.all(bases.filter((_, i) => morrisSelected[i]).map(({ claim, base, trajectories }) => morrisForClaim(claim, base, trajectories, o.seed, o.profile, o.pool, o.store as never, o.engine, () => o.progress.tick(1, `Morris ${claim.id}`)))),
+    o.plan.figures ? phaseDiagrams({ ...o, profile: screen }) : Promise.resolve([]),
+    Promise.all(bases.filter((_, i) => morrisSelected[i]).map(({ claim, base, trajectories }) => morrisForClaim(claim, base, trajectories, o.seed, screen, o.pool, o.store as never, o.engine, () => o.progress.tick(1, `Morris ${claim.id}`)))),
     // the dynamics figures are not stored: a shard leaves them to the merge
     sharded ? Promise.resolve([]) : paperADynamics(o.pool, o.engine).finally(() => o.progress.tick(2, 'dynamics A')),
     sharded ? Promise.resolve([]) : paperBDynamics(o.pool, o.engine).finally(() => o.progress.tick(1, 'dynamics B')),

@@ -219,44 +219,40 @@ export function runSeconds(c: TrainConfig): number {
 }
 
 /**
- * Split runs into batches (jobs) for `workers` workers. A batch holds runs of one shape (runs of
- * different shapes would not share a program anyway, and only delay each other's results); runs
- * on one data set stay together (its data are drawn once, its Gram matrix shared) unless that
- * would leave a worker idle; a batch holds at most `maxRuns` runs and about `maxSeconds` of
- * estimated work, so that results (and resumable progress) come in steadily; there are at least
- * `workers` batches when there are that many runs. Batches are balanced by estimated cost (largest
- * unit first onto the lightest batch) and returned largest first. Returns config indices.
+ * Split runs into batches (jobs) for `workers` workers. Runs on one data set stay together (its
+ * data are drawn once, its Gram matrix shared) unless that would leave a worker idle; a batch holds
+ * at most `maxRuns` runs and, where the runs allow, about `maxSeconds` of estimated work, so that
+ * results (and resumable progress) come in steadily; there are at least `workers` batches when
+ * there are that many runs. Units are placed largest first onto the lightest batch, preferring a
+ * batch that already holds their shape (runs of one shape share a program). Batches are returned
+ * largest first, as config indices.
  */
 export function planBatches(configs: TrainConfig[], workers: number, maxRuns = 64, maxSeconds = 8): number[][] {
   if (configs.length === 0) return [];
-  const byShape = new Map<string, number[]>();
-  configs.forEach((c, k) => byShape.set(shapeKey(c), [...(byShape.get(shapeKey(c)) ?? []), k]));
   const cost = (u: number[]) => u.reduce((a, k) => a + runSeconds(configs[k]), 0);
-  const shapes = [...byShape.values()].map((runs) => ({ runs, cost: cost(runs), count: Math.max(1, Math.ceil(cost(runs) / maxSeconds), Math.ceil(runs.length / maxRuns)) }));
-  // at least `workers` batches overall: split the costliest shapes further
-  for (;;) {
-    const total = shapes.reduce((a, s) => a + s.count, 0);
-    if (total >= workers) break;
-    const open = shapes.filter((s) => s.count < s.runs.length);
-    if (open.length === 0) break;
-    open.reduce((a, b) => (b.cost / b.count > a.cost / a.count ? b : a)).count++;
+  const all = configs.map((_, k) => k);
+  const count = Math.min(configs.length, Math.max(workers, 1, Math.ceil(cost(all) / maxSeconds), Math.ceil(configs.length / maxRuns)));
+  const perBatch = Math.ceil(configs.length / count);
+  const groups = new Map<string, number[]>();
+  configs.forEach((c, k) => {
+    const key = JSON.stringify([shapeKey(c), dataKey(c)]);
+    groups.set(key, [...(groups.get(key) ?? []), k]);
+  });
+  const units: number[][] = [];
+  for (const g of groups.values()) for (let i = 0; i < g.length; i += perBatch) units.push(g.slice(i, i + perBatch));
+  units.sort((a, b) => cost(b) - cost(a));
+  const batches = Array.from({ length: count }, () => ({ runs: [] as number[], cost: 0, shapes: new Set<string>() }));
+  for (const u of units) {
+    const c = cost(u);
+    const shape = shapeKey(configs[u[0]]);
+    const fits = batches.filter((b) => b.runs.length + u.length <= Math.max(perBatch, maxRuns));
+    const pool = fits.length > 0 ? fits : batches;
+    const lightest = pool.reduce((a, b) => (b.cost < a.cost ? b : a));
+    const sameShape = pool.filter((b) => b.shapes.has(shape) && b.cost <= lightest.cost + c / 2);
+    const target = sameShape.length > 0 ? sameShape.reduce((a, b) => (b.cost < a.cost ? b : a)) : lightest;
+    target.runs.push(...u);
+    target.cost += c;
+    target.shapes.add(shape);
   }
-  const out: { runs: number[]; cost: number }[] = [];
-  for (const shape of shapes) {
-    const perBatch = Math.ceil(shape.runs.length / shape.count);
-    const groups = new Map<string, number[]>();
-    for (const k of shape.runs) groups.set(dataKey(configs[k]), [...(groups.get(dataKey(configs[k])) ?? []), k]);
-    const units: number[][] = [];
-    for (const g of groups.values()) for (let i = 0; i < g.length; i += perBatch) units.push(g.slice(i, i + perBatch));
-    units.sort((a, b) => cost(b) - cost(a));
-    const batches = Array.from({ length: shape.count }, () => ({ runs: [] as number[], cost: 0 }));
-    for (const u of units) {
-      const fits = batches.filter((b) => b.runs.length + u.length <= Math.max(perBatch, maxRuns));
-      const target = (fits.length > 0 ? fits : batches).reduce((a, b) => (b.cost < a.cost ? b : a));
-      target.runs.push(...u);
-      target.cost += cost(u);
-    }
-    out.push(...batches.filter((b) => b.runs.length > 0));
-  }
-  return out.sort((a, b) => b.cost - a.cost).map((b) => b.runs.sort((x, y) => x - y));
+  return batches.filter((b) => b.runs.length > 0).sort((a, b) => b.cost - a.cost).map((b) => b.runs.sort((x, y) => x - y));
 }
