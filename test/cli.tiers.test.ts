@@ -80,6 +80,29 @@ describe('tiers through the CLI', () => {
     }
   });
 
+  it('a claim that breaks where its authors said it holds fails check: exit 1, and 0 with --fail-on never', () => {
+    // A.stage1 at paper-a-main: max gamma at T1 is well above the order sigma_0 ||mu|| the lemma claims
+    const args = ['check', 'A.stage1', '--tier', 'paper', '--runs', '1', '--seed', '1', '--json', '--quiet', '--no-shrink'];
+    const r = cli(args);
+    expect(r.status, r.stderr).toBe(1);
+    expect(lines(r.stdout)[0].verdict).toBe('breaks');
+    expect(cli([...args, '--fail-on', 'never']).status).toBe(0);
+  });
+
+  it('calibrate B.early-stop writes a profile whose calibrated values check accepts', () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cc-cal-')), 'calibrated.json');
+    const r = cli(['calibrate', 'B.early-stop', '--out', out, '--budget', '0.25', '--json', '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    const written = JSON.parse(fs.readFileSync(out, 'utf8'));
+    const cal = written.help.calibration['B.early-stop'];
+    expect(Object.keys(cal.after).length).toBeGreaterThan(0);
+    for (const seed of cal.seeds) expect(seed).toBeGreaterThan(2 ** 30);
+    expect(cli(['list', '--json']).status).toBe(0);
+    const listed = cli(['check', 'B.early-stop', '--tier', 'working', '--runs', '1', '--constants', out, '--json', '--quiet']);
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(lines(listed.stdout)[0].profile).toBe('calibrated');
+  });
+
   it('exit codes: a break in the literal or paper tier fails check (1) unless --fail-on never; other tiers do not', () => {
     const s = (tier: string, verdict: string) => ({ tier, verdict }) as unknown as ClaimSummary;
     expect(exitForBreaks([s('paper', 'breaks')], failTiers(undefined, 'breaks'))).toBe(1);

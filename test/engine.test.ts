@@ -140,3 +140,16 @@ describe('claims engine (runner, shrinking, replay, resume)', () => {
     }
   });
 });
+
+describe('scaling-law claims: each sweep is its own equivalence test', () => {
+  it('holds when every sweep holds, breaks when one breaks or never reaches its event, else inconclusive', async () => {
+    const { judgeSweeps } = await import('../src/engine/summary');
+    const st = settings();
+    expect(judgeSweeps(units({ holds: 2 }), st).claimVerdict).toBe('holds');
+    expect(judgeSweeps(units({ holds: 2, inconclusive: 1 }), st).claimVerdict).toBe('holds');
+    expect(judgeSweeps(units({ holds: 3, breaks: 1 }), st).claimVerdict).toBe('breaks');
+    expect(judgeSweeps(units({ holds: 1, 'not-reached': 1 }), st).claimVerdict).toBe('breaks');
+    expect(judgeSweeps(units({ inconclusive: 2 }), st).claimVerdict).toBe('inconclusive');
+    expect(judgeSweeps(units({ budget: 1 }), st).claimVerdict).toBe('budget');
+  });
+});

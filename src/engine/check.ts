@@ -155,7 +155,7 @@ export async function runClaimTier(claim: Claim, opts: CheckOptions): Promise<Su
   }
   return {
     id: claim.id, title: claim.title, source: `Paper ${claim.source.paper}: ${claim.source.result}`, tier: opts.tier,
-    links: claim.links, derivedFrom: claim.derivedFrom, records, counterexamples,
+    links: claim.links, derivedFrom: claim.derivedFrom, kind: claim.kind, records, counterexamples,
     constants: ctx.constants, settings: ctx.settings, profile: opts.profile.name, seed: opts.seed,
   };
 }

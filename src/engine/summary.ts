@@ -137,14 +137,31 @@ function linkUnits(records: readonly RegimeRecord[], links: readonly string[]): 
 
 export interface SummaryInput {
   id: string; title: string; source: string; tier: Tier; links?: readonly string[]; derivedFrom?: string;
+  /** 'scaling': every unit is a whole sweep judged by its own equivalence test (see judgeSweeps) */
+  kind?: 'regime' | 'scaling';
   records: readonly RegimeRecord[]; counterexamples: Counterexample[];
   constants: Constants; settings: EngineSettings; profile: string; seed: number;
 }
 
-/** A claim-tier summary from its run records (judged alone; adjustTogether applies the multiplicity correction). */
+/**
+ * A scaling-law claim's sweeps: each sweep is itself a test (the bootstrap interval of the fitted
+ * exponent over its seeds against a band fixed before scoring), so the claim is an
+ * intersection-union test over them: it holds when every decisive sweep holds (and one at least
+ * does), breaks when a sweep's interval lies outside the band or its event is not reached, and is
+ * inconclusive otherwise (more seeds per sweep narrow the intervals). The hold rate and its
+ * interval are still reported.
+ */
+export function judgeSweeps(units: readonly { verdict: Verdict }[], settings: EngineSettings, judgedTogether = 1): UnitJudgement {
+  const j = judgeUnits(units, settings, judgedTogether);
+  const bad = j.counts.breaks + j.counts['not-reached'];
+  const verdict: Verdict = j.decisive === 0 ? j.claimVerdict : bad > 0 ? 'breaks' : j.counts.holds === j.decisive ? 'holds' : 'inconclusive';
+  return { ...j, verdict: verdict === 'holds' || verdict === 'breaks' ? verdict : 'inconclusive', claimVerdict: verdict, unitsToSettle: null };
+}
+
+/** A claim-tier summary from its run records (judged alone; judgeTogether applies the multiplicity correction). */
 export function summarize(x: SummaryInput, judgedTogether = 1): ClaimSummary {
   const units = x.records.flatMap(unitsOf);
-  const j = judgeUnits(units, x.settings, judgedTogether);
+  const j = (x.kind === 'scaling' ? judgeSweeps : judgeUnits)(units, x.settings, judgedTogether);
   const out: ClaimSummary = {
     id: x.id, title: x.title, source: x.source, tier: x.tier,
     verdict: j.claimVerdict, holdRate: j.rate, ci: j.ci, confidence: j.confidence, judgedTogether,

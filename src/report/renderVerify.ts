@@ -623,7 +623,7 @@ function crossBlocks(matrices: readonly CrossRegionMatrix[]): Block[] {
     out.push({ k: 'h', level: 3, text: `Paper ${m.paper}`, id: anchor(`cross region paper ${m.paper}`) });
     out.push({
       k: 'table',
-      head: ['Predicate \\ region of', ...m.claims],
+      head: ['Predicate (row) in the region of (column)', ...m.claims],
       align: ['l', ...m.claims.map(() => 'l' as Align)],
       rows: m.claims.map((x) => [code(x), ...m.claims.map((y) => {
         const c = m.cells.find((q) => q.claim === x && q.region === y);
