@@ -129,3 +129,14 @@ describe('the kit recovers known thresholds', () => {
     expect(none.method.k).toMatch(/kept the declared value/);
   });
 });
+
+describe('region-bound rule: one regime is not enough', () => {
+  it('12 holding seeds of a single regime beyond the bound do not move it; two regimes do', async () => {
+    const { boundRule } = await import('../src/claims/calibration');
+    const inside = Array.from({ length: 20 }, (_, i) => ({ x: 0.5 + i * 0.01, verdict: 'holds' as const }));
+    const one = Array.from({ length: 12 }, () => ({ x: 0.3, verdict: 'holds' as const }));
+    expect(boundRule([...inside, ...one], 'min', 0.9, 10, 0.4).value).toBeNull();
+    const two = [...one.slice(0, 6), ...Array.from({ length: 6 }, () => ({ x: 0.35, verdict: 'holds' as const }))];
+    expect(boundRule([...inside, ...two], 'min', 0.9, 10, 0.4).value).toBe(0.3);
+  });
+});

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import fc from 'fast-check';
 import * as os from 'os';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
@@ -151,5 +152,28 @@ describe('scaling-law claims: each sweep is its own equivalence test', () => {
     expect(judgeSweeps(units({ holds: 1, 'not-reached': 1 }), st).claimVerdict).toBe('breaks');
     expect(judgeSweeps(units({ inconclusive: 2 }), st).claimVerdict).toBe('inconclusive');
     expect(judgeSweeps(units({ budget: 1 }), st).claimVerdict).toBe('budget');
+  });
+});
+
+describe('cross-region matrix', () => {
+  it("evaluates each claim's predicate in the other's working region, robustness semantics, and fills the diagonal from the own tier", async () => {
+    const { crossRegionMatrix, crossRegionClaims, withDiagonal } = await import('../src/verify/crossRegion');
+    const { checkClaims } = await import('../src/engine/check');
+    const a = thresholdClaim('T.wide', 50); // working draws x <= 40: holds everywhere there
+    const narrow = thresholdClaim('T.narrow', 20);
+    // T.narrow's own region is x <= 15, where it holds; in T.wide's region (x <= 40) it breaks when x > 20
+    const b = { ...narrow, regimes: (tier: string) => (tier === 'working' ? fc.record({ x: fc.integer({ min: 0, max: 15 }), y: fc.integer({ min: 0, max: 100 }) }) : narrow.regimes('robustness' as never, undefined as never)) } as typeof narrow;
+    const claims = [a, b];
+    expect(crossRegionClaims(claims, 'C').map((c) => c.id)).toEqual(['T.wide', 'T.narrow']);
+    const prof = profileFor(claims);
+    const pool = inProcessPool(new Map(claims.map((c) => [c.id, c])));
+    const store = openStore<RegimeRecord>(tmpStore().file);
+    const own = await checkClaims(claims, ['working'], { runs: 10, seed: 4, profile: prof, engine: 'auto', pool, store, shrink: false });
+    const m = withDiagonal(await crossRegionMatrix('C', claims, { runs: 30, seed: 4, profile: prof, engine: 'auto', pool, store }), own);
+    const cell = (x: string, y: string) => m.cells.find((c) => c.claim === x && c.region === y)!;
+    expect(cell('T.wide', 'T.narrow').counts.breaks).toBe(0);
+    expect(cell('T.narrow', 'T.wide').counts.breaks).toBeGreaterThan(0);
+    expect(cell('T.narrow', 'T.narrow').units).toBe(10);
+    expect(store.records().filter((r) => r.kind === 'cross').every((r) => r.tier === 'robustness' && r.replay === '')).toBe(true);
   });
 });

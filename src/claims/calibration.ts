@@ -22,6 +22,8 @@ import type { CalibrationContext, CalibrationResult, Claim, Constants, Evaluatio
  */
 
 export const MIN_UNITS = 10;
+/** distinct regimes (values of the bounded quantity) the admitted units must come from: one regime's seeds are correlated */
+export const MIN_REGIMES = 2;
 
 /** One calibration unit with the quantity its regime has (a region bound's left-hand side). */
 export interface BoundPoint {
@@ -45,7 +47,8 @@ const isDecisive = (v: Verdict): boolean => v === 'holds' || v === 'breaks' || v
  * The region-bound rule on synthetic or measured points. Side 'min' admits units with x >= t,
  * 'max' units with x <= t. With the units inside the declared bound holding at a rate >= target (or
  * too few of them to tell), the bound is relaxed to the loosest candidate t (a unit's x) such that
- * the units newly admitted between t and the declared value number >= minUnits and hold at a rate
+ * the units newly admitted between t and the declared value number >= minUnits, come from at least
+ * MIN_REGIMES regimes (one regime's seeds are correlated), and hold at a rate
  * >= target (judging only the admitted slice: the many holding units deep inside the region must
  * not carry a failing edge). Otherwise it is tightened to the loosest t beyond the declared value
  * whose admitted units (>= minUnits) hold at a rate >= target. None: null (keep the declared value).
@@ -54,17 +57,17 @@ export function boundRule(points: readonly BoundPoint[], side: 'min' | 'max', ta
   const dec = points.filter((p) => isDecisive(p.verdict) && Number.isFinite(p.x));
   const inside = (x: number, t: number): boolean => (side === 'min' ? x >= t : x <= t);
   const xs = [...new Set(dec.map((p) => p.x))].sort((a, b) => (side === 'min' ? a - b : b - a)); // loosest first
-  const rate = (ps: BoundPoint[]) => ({ n: ps.length, holds: ps.filter((p) => p.verdict === 'holds').length });
+  const rate = (ps: BoundPoint[]) => ({ n: ps.length, holds: ps.filter((p) => p.verdict === 'holds').length, regimes: new Set(ps.map((p) => p.x)).size });
   const decl = declared ?? (side === 'min' ? Infinity : -Infinity);
   const core = rate(dec.filter((p) => inside(p.x, decl)));
   const coreOk = core.n < minUnits || core.holds >= target * core.n;
   for (const t of xs) {
     if (coreOk && inside(decl, t) && t !== decl) {
       const slice = rate(dec.filter((p) => inside(p.x, t) && !inside(p.x, decl)));
-      if (slice.n >= minUnits && slice.holds >= target * slice.n) return { value: t, decisive: slice.n, holds: slice.holds, total: dec.length };
+      if (slice.n >= minUnits && slice.regimes >= MIN_REGIMES && slice.holds >= target * slice.n) return { value: t, decisive: slice.n, holds: slice.holds, total: dec.length };
     } else if (!coreOk && inside(t, decl)) {
       const kept = rate(dec.filter((p) => inside(p.x, t)));
-      if (kept.n >= minUnits && kept.holds >= target * kept.n) return { value: t, decisive: kept.n, holds: kept.holds, total: dec.length };
+      if (kept.n >= minUnits && kept.regimes >= MIN_REGIMES && kept.holds >= target * kept.n) return { value: t, decisive: kept.n, holds: kept.holds, total: dec.length };
     }
   }
   return { value: null, decisive: 0, holds: 0, total: dec.length };
@@ -240,7 +243,7 @@ export async function calibrateRegionBounds(c: CalibrationContext, specs: readon
     }
     const declared = c.constants[s.name];
     const r = boundRule(points, s.side, target, minUnits, declared);
-    const rule = `rule: with the units inside the declared ${s.side === 'min' ? 'lower' : 'upper'} bound holding at a rate >= ${target}, the loosest t (draws relaxed to ${s.relaxTo}) whose newly admitted decisive units (>= ${minUnits}) hold at a rate >= ${target}; else the loosest tighter t whose admitted units do`;
+    const rule = `rule: with the units inside the declared ${s.side === 'min' ? 'lower' : 'upper'} bound holding at a rate >= ${target}, the loosest t (draws relaxed to ${s.relaxTo}) whose newly admitted decisive units (>= ${minUnits}, from >= ${MIN_REGIMES} regimes) hold at a rate >= ${target}; else the loosest tighter t whose admitted units do`;
     if (r.value === null) {
       method[s.name] = `kept the declared value ${declared}: no t met the rule over ${r.total} decisive units (${rule})`;
     } else {

@@ -1,7 +1,6 @@
 import { CONFIG_KEYS, DEFAULT_CONFIG, resolveConfig, TrainConfig } from '../training/config';
 import { makeDataset } from '../data/signalNoise';
 import { train, TrainResult } from '../training/train';
-import { binomialCdf } from '../stats';
 import type { Clause, EvalContext, Evaluation, HypothesisReport, Regime, Unit, Verdict } from './types';
 import { DECISIVE } from './types';
 
@@ -114,35 +113,6 @@ export function budgetVerdict(stepsNeeded: number, ctx: Pick<EvalContext, 'setti
 
 export function mean(xs: readonly number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
-}
-
-/** How many of `trials` replicates a claim holding with probability >= pClaim leads us to expect (at least 1). */
-export function successesNeeded(trials: number, pClaim: number): number {
-  return Math.max(1, Math.min(trials, Math.ceil(trials * pClaim - 1e-9)));
-}
-
-/**
- * The verdict of a claim that holds "with probability >= pClaim" from `successes` of `trials`
- * independent replicates: `breaks` when an exact one-sided binomial test rejects
- * P(success) >= pClaim at level alpha, `holds` when there are at least as many successes as
- * the claim leads to expect (successesNeeded), `inconclusive` in between. With 3 replicates and
- * pClaim = 0.9: 3/3 holds, 2/3 inconclusive, 0-1/3 breaks.
- */
-export function replicateVerdict(successes: number, trials: number, pClaim: number, alpha: number): { verdict: Verdict; pValue: number } {
-  const pValue = binomialCdf(successes, trials, pClaim);
-  if (pValue < alpha) return { verdict: 'breaks', pValue };
-  if (successes >= successesNeeded(trials, pClaim)) return { verdict: 'holds', pValue };
-  return { verdict: 'inconclusive', pValue };
-}
-
-/**
- * The regime margin from per-replicate margins: the k-th largest, k = successesNeeded, so it is
- * > 0 exactly when enough replicates hold.
- */
-export function replicateMargin(margins: number[], pClaim: number): number | null {
-  if (margins.length === 0) return null;
-  const sorted = [...margins].sort((a, b) => b - a);
-  return sorted[successesNeeded(margins.length, pClaim) - 1];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { fillNormal, stream, Rng } from '../util/rng';
-import type { TrainConfig } from '../training/config';
+import { patchesOf, type TrainConfig } from '../training/config';
 
 /**
  * Samples of the signal-noise model (spec/model.md "Data"). Each sample has two patches, the
@@ -11,9 +11,13 @@ export interface Samples {
   count: number;
   /** true labels, +1 / -1 */
   y: Float64Array;
-  /** noise patches, row-major count x d */
+  /**
+   * noise patches, row-major count x d; with K > 2 patches (K - 1 noise patches per sample),
+   * (K - 1) count x d, patch-major: row p count + i is noise patch p of sample i (p = 0 is the
+   * patch a K = 2 data set has, so the first count rows are the same for every K)
+   */
   xi: Float64Array;
-  /** ||xi_i||^2 */
+  /** ||xi_i||^2, one per row of xi */
   xiNorm2: Float64Array;
   /** 1 when the signal is the first patch */
   signalFirst: Uint8Array;
@@ -85,6 +89,12 @@ export function makeDataset(c: TrainConfig, opts: { lean?: boolean } = {}): Data
   const muNorm2 = c.A * c.A;
   const train = drawSamples(stream(c.seed, 'train-data'), c.n, d, c, mu, muNorm2);
   const test = drawSamples(stream(c.seed, 'test-data'), c.nTest, d, c, mu, muNorm2, opts.lean ? 'labelsOnly' : undefined);
+  const K = patchesOf(c);
+  if (K > 2) {
+    if (opts.lean) throw new Error('makeDataset: lean data sets (the batched trainer) have K = 2 patches');
+    addNoisePatches(train, stream(c.seed, 'train-data-patches'), K, d, c, mu, muNorm2);
+    addNoisePatches(test, stream(c.seed, 'test-data-patches'), K, d, c, mu, muNorm2);
+  }
   // Fixed flips (paper B): each training label flips once, w.p. tau_plus if y = +1, tau_minus if y = -1.
   const flipRng = stream(c.seed, 'fixed-flips');
   const yObs = new Float64Array(c.n);
@@ -101,6 +111,26 @@ export function makeDataset(c: TrainConfig, opts: { lean?: boolean } = {}): Data
     };
   }
   return out;
+}
+
+/**
+ * K > 2 patches: noise patches 1..K-2 of every sample, drawn from their own stream (so patch 0 and
+ * the labels are those of the K = 2 data set), appended to xi and xiNorm2 patch-major. The
+ * signal patch's position (uniform over the K positions, or first) does not change f, which sums
+ * over all patches with shared filters; `signalFirst` keeps recording whether it is first.
+ */
+function addNoisePatches(s: Samples, rng: Rng, K: number, d: number, c: TrainConfig, mu: Float64Array, muNorm2: number): void {
+  const extra = drawSamples(rng, (K - 2) * s.count, d, c, mu, muNorm2);
+  const xi = new Float64Array((K - 1) * s.count * d);
+  xi.set(s.xi);
+  xi.set(extra.xi, s.count * d);
+  const xiNorm2 = new Float64Array((K - 1) * s.count);
+  xiNorm2.set(s.xiNorm2);
+  xiNorm2.set(extra.xiNorm2, s.count);
+  const pos = stream(c.seed, `signal-position-${s.count}`);
+  for (let i = 0; i < s.count; i++) s.signalFirst[i] = c.signalPatch === 'first' || Math.floor(pos.uniform() * K) === 0 ? 1 : 0;
+  s.xi = xi;
+  s.xiNorm2 = xiNorm2;
 }
 
 /** Initial filters W0, rows 0..m-1 for j = +1 and m..2m-1 for j = -1, each N(0, sigma0^2 I). */

@@ -51,8 +51,13 @@ function isBreak(r: Pick<RegimeRecord, 'verdict'>): boolean {
   return r.verdict === 'breaks' || r.verdict === 'not-reached';
 }
 
-async function evaluateRecord(
-  claim: Claim, drawn: Regime, path: string, kind: RegimeRecord['kind'], opts: CheckOptions,
+/**
+ * Evaluate one regime of a claim in opts.tier, or find it in the store (an `error` record is
+ * evaluated again), and append the new record. `kind` says why it was evaluated; only `run` records
+ * carry a replay command (a shrink step's or a cross-region cell's path is not a draw of the tier).
+ */
+export async function evaluateRecord(
+  claim: Claim, drawn: Regime, path: string, kind: RegimeRecord['kind'], opts: Omit<CheckOptions, 'runs'>,
 ): Promise<{ record: RegimeRecord; cached: boolean }> {
   const ctx = claimContext(claim, opts.profile);
   const stream = opts.stream ?? 'score';

@@ -5,8 +5,8 @@ import { DECISIVE, VERDICTS } from '../claims/types';
 /** One evaluated regime, as stored (one JSONL line) and reported. */
 export interface RegimeRecord {
   key: string;
-  /** 'run': one of the N draws; 'shrink': an evaluation made while shrinking a counterexample */
-  kind: 'run' | 'shrink';
+  /** 'run': one of the N draws; 'shrink': made while shrinking a counterexample; 'cross': a cross-region cell */
+  kind: 'run' | 'shrink' | 'cross';
   claim: string;
   tier: Tier;
   /** the seed stream the units trained on (absent: score) */

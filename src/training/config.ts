@@ -31,7 +31,24 @@ export interface TrainConfig {
   algo: Algo;
   seed: number;
   /** training stops as diverged when the loss exceeds this (or is NaN/Inf) */ divergeLoss: number;
+  /**
+   * Optional optimizer and model keys (spec/model.md "K patches", "Other optimizers and models").
+   * Absent means the default, and `resolveConfig` drops them when they equal it, so every config
+   * written before they existed (fixtures, stores, hashes) is unchanged. Read them with
+   * `momentumOf`, `samRhoOf`, `patchesOf`.
+   */
+  /** GD with momentum: v <- beta v + (1 - beta) grad, W <- W - eta v; beta in [0, 1), 0 = plain GD */ momentum?: number;
+  /** full-batch SAM radius r: W_adv = W + r grad/||grad||_F, W <- W - eta grad(W_adv); 0 = off */ samRho?: number;
+  /** patches per sample: one signal patch y mu and K - 1 independent noise patches; 2 = the papers' model */ K?: number;
 }
+
+/** Defaults of the optional keys (dropped from a resolved config when equal to these). */
+export const OPTIONAL_DEFAULTS = { momentum: 0, samRho: 0, K: 2 } as const;
+export type OptionalKey = keyof typeof OPTIONAL_DEFAULTS;
+export const momentumOf = (c: Pick<TrainConfig, 'momentum'>): number => c.momentum ?? 0;
+export const samRhoOf = (c: Pick<TrainConfig, 'samRho'>): number => c.samRho ?? 0;
+/** K, the number of patches per sample (K - 1 noise patches). */
+export const patchesOf = (c: Pick<TrainConfig, 'K'>): number => c.K ?? 2;
 
 export const DEFAULT_CONFIG: TrainConfig = {
   n: 40, nTest: 400, d: 400, m: 10, q: 2, A: 2, sigmaP: 0.5, sigma0: 0.01, eta: 1.0,
@@ -48,7 +65,7 @@ export class ConfigError extends Error {
 
 type FieldKind =
   | { kind: 'int'; min: number; max?: number; why?: string }
-  | { kind: 'real'; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean }
+  | { kind: 'real'; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean; why?: string }
   | { kind: 'enum'; values: readonly string[] };
 
 const ALGOS: readonly Algo[] = ['gd', 'lngd', 'lngd-gauss', 'lngd-uniform', 'smoothing'];
@@ -60,7 +77,7 @@ export const FIELDS: Record<keyof TrainConfig, FieldKind> = {
   nTest: { kind: 'int', min: 1 },
   d: { kind: 'int', min: 2 },
   m: { kind: 'int', min: 1 },
-  q: { kind: 'int', min: 1, max: 8, why: 'sigma(z) = max(0, z)^q; the papers use q = 1..4 and float32 overflows fast beyond' },
+  q: { kind: 'real', min: 1, max: 8, why: 'sigma(z) = max(0, z)^q, any real q in [1, 8] (e.g. 2.0001); the papers use q = 1..4 and float32 overflows fast beyond' },
   A: { kind: 'real', min: 0, exclusiveMin: true },
   sigmaP: { kind: 'real', min: 0, exclusiveMin: true },
   sigma0: { kind: 'real', min: 0, exclusiveMin: true },
@@ -78,6 +95,9 @@ export const FIELDS: Record<keyof TrainConfig, FieldKind> = {
   algo: { kind: 'enum', values: ALGOS },
   seed: { kind: 'int', min: 0, max: 2147483647, why: 'seeds are 31-bit, like every --seed' },
   divergeLoss: { kind: 'real', min: 0, exclusiveMin: true },
+  momentum: { kind: 'real', min: 0, max: 1, exclusiveMax: true, why: 'the momentum beta of v <- beta v + (1 - beta) grad; 0 = plain GD' },
+  samRho: { kind: 'real', min: 0, why: 'the SAM radius r of W_adv = W + r grad/||grad||_F; 0 = plain GD' },
+  K: { kind: 'int', min: 2, max: 64, why: 'patches per sample: one signal patch and K - 1 noise patches' },
 };
 
 export const CONFIG_KEYS = Object.keys(FIELDS) as (keyof TrainConfig)[];
@@ -99,11 +119,12 @@ function checkField(key: keyof TrainConfig, value: unknown): string | number {
     if (f.max !== undefined && value > f.max) throw new ConfigError(key, `must be <= ${f.max} (got ${value}${f.why ? '; ' + f.why : ''})`);
     return value;
   }
+  const why = f.why ? '; ' + f.why : '';
   if (f.min !== undefined && (f.exclusiveMin ? value <= f.min : value < f.min)) {
-    throw new ConfigError(key, `must be ${f.exclusiveMin ? '>' : '>='} ${f.min} (got ${value})`);
+    throw new ConfigError(key, `must be ${f.exclusiveMin ? '>' : '>='} ${f.min} (got ${value}${why})`);
   }
   if (f.max !== undefined && (f.exclusiveMax ? value >= f.max : value > f.max)) {
-    throw new ConfigError(key, `must be ${f.exclusiveMax ? '<' : '<='} ${f.max} (got ${value})`);
+    throw new ConfigError(key, `must be ${f.exclusiveMax ? '<' : '<='} ${f.max} (got ${value}${why})`);
   }
   return value;
 }
@@ -145,7 +166,15 @@ export function resolveConfig(base: TrainConfig, ...overrides: Record<string, un
   }
   // The multiplier parameters default to paper A's N(1, 1) and U[-1, 2] variants.
   if (out.algo === 'lngd-uniform' && !explicitAB && !((out.a as number) < (out.b as number))) Object.assign(out, { a: -1, b: 2 });
-  for (const k of CONFIG_KEYS) out[k] = checkField(k, out[k]);
+  for (const k of CONFIG_KEYS) {
+    if (k in OPTIONAL_DEFAULTS) {
+      // optional keys: absent or equal to the default leaves the config as it always was
+      if (out[k] === undefined || out[k] === OPTIONAL_DEFAULTS[k as OptionalKey]) delete out[k];
+      else out[k] = checkField(k, out[k]);
+      continue;
+    }
+    out[k] = checkField(k, out[k]);
+  }
   const c = out as unknown as TrainConfig;
   if (c.algo === 'lngd-gauss' && c.b < 0) throw new ConfigError('b', `is a standard deviation, must be >= 0 (got ${c.b})`);
   if (c.algo === 'lngd-uniform' && !(c.a < c.b)) throw new ConfigError('a', `must be < b for U[a, b] (got a=${c.a}, b=${c.b})`);

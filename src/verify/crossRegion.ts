@@ -2,7 +2,7 @@ import { claimContext } from '../claims/context';
 import type { ConstantsProfile } from '../claims/constants';
 import type { Claim } from '../claims/types';
 import { regimeAt } from '../engine/generate';
-import { resultKey } from '../engine/keys';
+import { evaluateRecord } from '../engine/check';
 import type { EvaluatorPool } from '../engine/pool';
 import type { Store } from '../engine/store';
 import { ClaimSummary, judgeUnits, RegimeRecord, unitsOf } from '../engine/summary';
@@ -65,25 +65,12 @@ export async function crossRegionMatrix(paper: string, claims: readonly Claim[],
     // Y's working-region draws, handed to X as robustness-tier regimes (same store keys as X's own robustness runs)
     const yCtx = claimContext(y, o.profile);
     const regimes = Array.from({ length: o.runs }, (_, i) => regimeAt(y.regimes('working', yCtx), o.seed, String(i)));
-    const xCtx = claimContext(x, o.profile);
     const records: RegimeRecord[] = [];
     for (const [i, regime] of regimes.entries()) {
       if (!(o.select?.(cellIndex * o.runs + i) ?? true)) continue;
-      const key = resultKey(x.id, 'robustness', regime, xCtx.constants, xCtx.settings, o.engine);
-      let rec = o.store.get(key);
-      if (!rec || rec.verdict === 'error') {
-        const out = await o.pool.evaluate({ claimId: x.id, regime, tier: 'robustness', engine: o.engine, ...xCtx });
-        const ev = out.evaluation;
-        rec = {
-          key, kind: 'run', claim: x.id, tier: 'robustness', seed: o.seed, path: `cross:${y.id}:${i}`, regime,
-          verdict: ev.verdict, margin: ev.margin, measurements: ev.measurements, hypotheses: ev.hypotheses,
-          ...(ev.units ? { units: ev.units } : {}), ...(ev.note ? { note: ev.note } : {}), ...(out.error ? { error: out.error } : {}),
-          seconds: out.seconds, backend: out.backend, engine: o.engine, replay: '',
-        };
-        o.store.append(rec);
-      }
-      o.progress?.tick(1, `cross-region ${x.id} in ${y.id}'s region ${rec.verdict}`);
-      records.push(rec);
+      const { record } = await evaluateRecord(x, regime, `cross:${y.id}:${i}`, 'cross', { ...o, tier: 'robustness' });
+      o.progress?.tick(1, `cross-region ${x.id} in ${y.id}'s region ${record.verdict}`);
+      records.push(record);
     }
     return cell(x.id, y.id, records, o);
   }));
