@@ -9,7 +9,7 @@ import { FlagSpec, parseArgs, UsageError, usage } from './args';
 
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   preset: { kind: 'string', help: 'start from fixtures/presets/NAME.json (claimcheck presets lists them)' },
-  set: { kind: 'list', help: 'key=value override, repeatable (n nTest d m q A sigmaP sigma0 eta steps evalEvery p tauPlus tauMinus a b alpha noise signalPatch seed)' },
+  set: { kind: 'list', help: 'key=value override, repeatable (n nTest d m q A sigmaP sigma0 eta steps evalEvery p tauPlus tauMinus a b alpha noise signalPatch seed divergeLoss momentum samRho K); q is any real in [1, 8] (e.g. 2.0001); momentum=beta in [0, 1): v <- beta v + (1 - beta) grad, W <- W - eta v (default 0, plain GD); samRho=r >= 0: full-batch SAM, the gradient at W + r grad/||grad||_F (default 0, off); K=integer >= 2: one signal patch and K - 1 noise patches (default 2)' },
   algo: { kind: 'string', help: 'gd | lngd | lngd-gauss[:a,b] | lngd-uniform[:a,b] | smoothing[:alpha]' },
   engine: { kind: 'string', default: 'auto', help: 'auto | weight | coefficient | reference' },
   'per-sample': { kind: 'boolean', help: 'include per-sample losses and coefficients in the trajectory' },

@@ -92,8 +92,8 @@ export function makeDataset(c: TrainConfig, opts: { lean?: boolean } = {}): Data
   const K = patchesOf(c);
   if (K > 2) {
     if (opts.lean) throw new Error('makeDataset: lean data sets (the batched trainer) have K = 2 patches');
-    addNoisePatches(train, stream(c.seed, 'train-data-patches'), K, d, c, mu, muNorm2);
-    addNoisePatches(test, stream(c.seed, 'test-data-patches'), K, d, c, mu, muNorm2);
+    addNoisePatches(train, 'train-data', K, d, c, mu, muNorm2);
+    addNoisePatches(test, 'test-data', K, d, c, mu, muNorm2);
   }
   // Fixed flips (paper B): each training label flips once, w.p. tau_plus if y = +1, tau_minus if y = -1.
   const flipRng = stream(c.seed, 'fixed-flips');
@@ -119,15 +119,15 @@ export function makeDataset(c: TrainConfig, opts: { lean?: boolean } = {}): Data
  * signal patch's position (uniform over the K positions, or first) does not change f, which sums
  * over all patches with shared filters; `signalFirst` keeps recording whether it is first.
  */
-function addNoisePatches(s: Samples, rng: Rng, K: number, d: number, c: TrainConfig, mu: Float64Array, muNorm2: number): void {
-  const extra = drawSamples(rng, (K - 2) * s.count, d, c, mu, muNorm2);
+function addNoisePatches(s: Samples, name: string, K: number, d: number, c: TrainConfig, mu: Float64Array, muNorm2: number): void {
+  const extra = drawSamples(stream(c.seed, `${name}-patches`), (K - 2) * s.count, d, c, mu, muNorm2);
   const xi = new Float64Array((K - 1) * s.count * d);
   xi.set(s.xi);
   xi.set(extra.xi, s.count * d);
   const xiNorm2 = new Float64Array((K - 1) * s.count);
   xiNorm2.set(s.xiNorm2);
   xiNorm2.set(extra.xiNorm2, s.count);
-  const pos = stream(c.seed, `signal-position-${s.count}`);
+  const pos = stream(c.seed, `${name}-signal-position`);
   for (let i = 0; i < s.count; i++) s.signalFirst[i] = c.signalPatch === 'first' || Math.floor(pos.uniform() * K) === 0 ? 1 : 0;
   s.xi = xi;
   s.xiNorm2 = xiNorm2;

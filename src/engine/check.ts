@@ -93,13 +93,12 @@ async function shrinkBreak(claim: Claim, arb: fc.Arbitrary<Regime>, start: Regim
   const result = await fc.check(
     fc.asyncProperty(arb, async (regime) => {
       calls++;
-      // stop shrinking (accept) once the budget is spent; cached evaluations are free
+      // stop shrinking (accept) once the budget is spent. Cached evaluations count too, so a resumed
+      // run or a merge of shards walks exactly the shrink path a fresh run walked.
       if (spent >= budget || calls > 4 * budget + 1) return true;
       const { record, cached } = await evaluateRecord(claim, regime, '', 'shrink', opts);
-      if (!cached) {
-        spent++;
-        opts.progress?.tick(0, `${claim.id} ${opts.tier}: shrinking a counterexample (${spent}/${budget})`);
-      }
+      spent++;
+      if (!cached) opts.progress?.tick(0, `${claim.id} ${opts.tier}: shrinking a counterexample (${spent}/${budget})`);
       if (isBreak(record)) last = record;
       return !isBreak(record);
     }),

@@ -80,6 +80,8 @@ export interface ClaimSummary {
   links?: Record<string, UnitJudgement>;
   /** derived claims: the claim it is implied by */
   derivedFrom?: string;
+  /** with no decisive unit: the distinct notes of its regimes (e.g. the size an infeasible literal tier needs), at most 3 */
+  notes?: string[];
   /** robustness tier: decisive units inside and outside the claim's hypotheses */
   byHypotheses: { inside: { holds: number; breaks: number }; outside: { holds: number; breaks: number } };
   counterexamples: Counterexample[];
@@ -173,6 +175,10 @@ export function summarize(x: SummaryInput, judgedTogether = 1): ClaimSummary {
     seconds: x.records.reduce((a, r) => a + (r.seconds ?? 0), 0),
   };
   if (x.derivedFrom) out.derivedFrom = x.derivedFrom;
+  if (j.decisive === 0) {
+    const notes = [...new Set(x.records.map((r) => r.note).filter((n): n is string => typeof n === 'string' && n.length > 0))].slice(0, 3);
+    if (notes.length) out.notes = notes;
+  }
   if (x.tier === 'paper') {
     const byPreset: NonNullable<ClaimSummary['byPreset']> = {};
     for (const r of x.records) {

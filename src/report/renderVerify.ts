@@ -460,11 +460,13 @@ const VERDICT_ORDER: readonly Verdict[] = VERDICTS;
 /** e.g. "holds 100% [95, 100] (72 decisive of 72 units, 6 regimes)" or "infeasible (1 unit)"; inconclusive says what would settle it. */
 function verdictCell(s: ClaimSummary | undefined): Span[] {
   if (!s) return [{ t: 'text', s: '—' }];
-  const units = s.decisive === s.units ? `(${s.units} units, ${s.runs} regimes)` : `(${s.decisive} decisive of ${s.units} units, ${s.runs} regimes)`;
-  const rate = s.holdRate === null ? 'no decisive unit' : `${fmtPct(s.holdRate)} ${fmtCi(s.ci)}`;
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  const units = s.decisive === s.units || s.decisive === 0 ? `(${plural(s.units, 'unit')}, ${plural(s.runs, 'regime')})` : `(${s.decisive} decisive of ${plural(s.units, 'unit')}, ${plural(s.runs, 'regime')})`;
+  const rate = s.holdRate === null ? '' : ` ${fmtPct(s.holdRate)} ${fmtCi(s.ci)}`;
+  const why = s.holdRate === null && s.notes?.length ? `: ${s.notes.join('; ')}` : '';
   const settle = s.verdict === 'inconclusive' && s.unitsToSettle ? `; ~${s.unitsToSettle} more decisive units would settle it` : '';
   const derived = s.derivedFrom ? ` — derived from ${s.derivedFrom}, not independent evidence` : '';
-  return [verdict(s.verdict), { t: 'text', s: ` ${rate} ${units}${settle}${derived}` }];
+  return [verdict(s.verdict), { t: 'text', s: `${rate} ${units}${why}${settle}${derived}` }];
 }
 
 function robustnessCell(s: ClaimSummary | undefined): Span[] {
@@ -509,7 +511,7 @@ function verdictBlocks(summary: VerifySummary): Block[] {
       return [code(id), any.source, any.title, ...TIERS.map((t) => (t === 'robustness' ? robustnessCell(tiers[t]) : verdictCell(tiers[t])))];
     }),
   });
-  out.push({ k: 'list', items: TIERS.map((t) => [{ t: 'strong', s: `${t}: ` } as Span, { t: 'text', s: TIER_TEXT[t] } as Span]) });
+  out.push({ k: 'list', items: TIERS.map((t) => [{ t: 'strong', s: t } as Span, { t: 'text', s: `: ${TIER_TEXT[t]}` } as Span]) });
   if (settings) {
     const k = summary.claims[0]?.judgedTogether ?? 1;
     out.push({

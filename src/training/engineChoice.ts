@@ -1,9 +1,14 @@
-import type { EngineChoice, EngineName, TrainConfig } from './config';
+import { patchesOf, samRhoOf, type EngineChoice, type EngineName, type TrainConfig } from './config';
 
 /** Rough flop counts of a whole run per engine; `auto` takes the cheapest (see README). */
 export function engineCosts(c: TrainConfig): Record<EngineName, number> {
-  const { n, d, m, nTest, steps, evalEvery } = c;
-  const evals = Math.floor(steps / evalEvery) + 2;
+  const { d, m, evalEvery } = c;
+  // K > 2 patches: (K - 1) noise rows per sample; SAM: two gradients a step
+  const patches = patchesOf(c) - 1;
+  const n = c.n * patches;
+  const nTest = c.nTest * patches;
+  const steps = samRhoOf(c) > 0 ? 2 * c.steps : c.steps;
+  const evals = Math.floor(c.steps / evalEvery) + 2;
   const rows = 2 * m;
   // A tfjs step also pays a fixed ~0.5 ms of op dispatch, worth ~1e7 flops on the fast path;
   // plain float64 JavaScript runs ~20x slower per flop than the wasm matMul.

@@ -1,5 +1,5 @@
 import * as os from 'os';
-import type { EngineName, TrainConfig } from './config';
+import { patchesOf, type EngineName, type TrainConfig } from './config';
 
 /**
  * What a training run needs before it starts: its memory against the machine (os.totalmem) and
@@ -39,8 +39,11 @@ export interface MemoryEstimate {
  * Peak memory of one training run per engine (spec of the engines in README "How the training
  * core works"). An upper estimate: transient copies made at set-up are counted at once.
  */
-export function estimateMemory(c: Pick<TrainConfig, 'n' | 'nTest' | 'd' | 'm'>, engine: EngineName, perSample = false): MemoryEstimate {
-  const { n, nTest, d, m } = c;
+export function estimateMemory(c: Pick<TrainConfig, 'n' | 'nTest' | 'd' | 'm' | 'K'>, engine: EngineName, perSample = false): MemoryEstimate {
+  const { d, m } = c;
+  // K > 2 patches: (K - 1) noise patches per sample (counted as that many samples: an upper estimate)
+  const n = c.n * (patchesOf(c) - 1);
+  const nTest = c.nTest * (patchesOf(c) - 1);
   const rows = 2 * m;
   // the data set and W0 are drawn in float64 JavaScript (src/data/signalNoise.ts) by every engine
   const data = 8 * (n * d + nTest * d + rows * d + d + 4 * n + 2 * nTest);

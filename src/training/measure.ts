@@ -9,7 +9,7 @@ export interface Snapshot {
   fTest: Float64Array;
   /** gamma_{j,r}, length 2m (rows: j = +1 first, then j = -1) */
   gamma: Float64Array;
-  /** rho_{j,r,i}, row-major 2m x n */
+  /** rho_{j,r,i}, row-major 2m x n (2m x (K - 1) n with K > 2 patches, patch-major columns) */
   rho: Float64Array;
 }
 
@@ -81,6 +81,8 @@ export function measure(
   const n = data.train.count;
   const { fTrain, fTest, gamma, rho } = snap;
   const yTrue = data.train.y;
+  const cols = rho.length / (2 * m);
+  const patches = cols / n;
   let lossObsSum = 0, lossSum = 0, lossTrueSum = 0, errSum = 0, errTrueSum = 0;
   let cleanErr = 0, cleanCount = 0, noisyObsErr = 0, noisyTrueErr = 0, noisyCount = 0;
   const ps: PerSample = { loss: [], maxRhobar: [], maxRhoObs: [], iota: [], testWrong: [] };
@@ -105,13 +107,17 @@ export function measure(
     // rhobar_{j,r,i} = rho * 1(j = y_i): rows of the true label's sign.
     const trueOff = yTrue[i] > 0 ? 0 : m;
     const obsOff = yo > 0 ? 0 : m;
+    // With K > 2 patches rho has (K - 1) n columns (patch-major): a sample's summaries take all
+    // its noise patches (max over r and p; iota sums the squares over r and p).
     let mb = -Infinity, mo = -Infinity, iota = 0;
-    for (let r = 0; r < m; r++) {
-      const rb = rho[(trueOff + r) * n + i];
-      const ro = rho[(obsOff + r) * n + i];
-      if (rb > mb) mb = rb;
-      if (ro > mo) mo = ro;
-      iota += rb * rb;
+    for (let p = 0; p < patches; p++) {
+      for (let r = 0; r < m; r++) {
+        const rb = rho[(trueOff + r) * cols + p * n + i];
+        const ro = rho[(obsOff + r) * cols + p * n + i];
+        if (rb > mb) mb = rb;
+        if (ro > mo) mo = ro;
+        iota += rb * rb;
+      }
     }
     iota /= m;
     if (mb > maxRhobar) maxRhobar = mb;

@@ -1,6 +1,6 @@
 import { initBackend } from '../../backend/backend';
 import { Dataset, initWeights, makeDataset } from '../../data/signalNoise';
-import type { EngineChoice, TrainConfig } from '../config';
+import { momentumOf, patchesOf, samRhoOf, type EngineChoice, type TrainConfig } from '../config';
 import { train, TrainResult } from '../train';
 import { checkResources } from '../limits';
 import { BatchProgram, BatchRun, ProgramStats, RunOutcome } from './program';
@@ -63,8 +63,23 @@ function shapeKey(c: TrainConfig): string {
   return JSON.stringify([c.n, c.m, c.q, c.nTest, c.noise, c.steps, c.evalEvery]);
 }
 
+/**
+ * Why a run cannot join a batched program, or null when it can: an engine other than auto or
+ * coefficient, a non-integer q (the kernels' activation powers assume an integer q), momentum, SAM,
+ * or K > 2 patches (the programs hold one noise column per sample and plain GD steps). Those runs
+ * are trained one by one by train().
+ */
+export function notBatchable(c: TrainConfig, engine: EngineChoice = 'auto'): string | null {
+  if (!(engine === 'auto' || engine === 'coefficient')) return `engine ${engine} requested`;
+  if (!(Number.isInteger(c.q) && c.q >= 1)) return `non-integer q=${c.q}`;
+  if (momentumOf(c) !== 0) return `momentum=${momentumOf(c)}`;
+  if (samRhoOf(c) !== 0) return `samRho=${samRhoOf(c)}`;
+  if (patchesOf(c) !== 2) return `K=${patchesOf(c)} patches`;
+  return null;
+}
+
 export function batchable(c: TrainConfig, engine: EngineChoice = 'auto'): boolean {
-  return (engine === 'auto' || engine === 'coefficient') && Number.isInteger(c.q) && c.q >= 1;
+  return notBatchable(c, engine) === null;
 }
 
 /** Train every config; results in the order of the configs. */
@@ -73,7 +88,11 @@ export async function trainBatch(configs: TrainConfig[], opts: BatchOptions = {}
   const out: (BatchedTrainResult | undefined)[] = configs.map(() => undefined);
   const alone: { k: number; reason: string }[] = [];
   const batched: number[] = [];
-  configs.forEach((c, k) => (batchable(c, requested) ? batched.push(k) : alone.push({ k, reason: `engine ${requested} requested` })));
+  configs.forEach((c, k) => {
+    const why = notBatchable(c, requested);
+    if (why === null) batched.push(k);
+    else alone.push({ k, reason: why });
+  });
   if (batched.length > 0) {
     const backendName = await initBackend();
     // refuse before allocating, as train() does (sizes beyond this machine or wasm's 4 GB)

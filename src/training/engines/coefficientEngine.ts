@@ -4,6 +4,7 @@ import { filterSign } from '../../data/signalNoise';
 import type { TrainConfig } from '../config';
 import { TfEngineBase } from './tfEngineBase';
 import { toFloat32 } from './weightEngine';
+import type { CoefficientStep } from './tfStep';
 
 /**
  * Exact GD in coefficient space (spec/model.md "Signal-noise decomposition"). The state is
@@ -28,7 +29,11 @@ export class CoefficientEngine extends TfEngineBase {
 
   constructor(c: TrainConfig, data: Dataset, private readonly W0: Float64Array) {
     super(c, data);
-    const { n, d, m, nTest } = c;
+    const { d, m } = c;
+    // K > 2 patches: the span holds all N = (K - 1) n training noise patches; the Gram blocks
+    // are over them (N x N, N x (K - 1) nTest), everything else is unchanged
+    const n = this.N;
+    const nTest = (this.N / c.n) * c.nTest;
     // Set-up products, each one plain 2-D matMul on pre-transposed copies (tf.keep: they outlive the scope).
     const built = tf.tidy(() => {
       const W = tf.tensor2d(Float32Array.from(W0), [2 * m, d]);
@@ -87,6 +92,29 @@ export class CoefficientEngine extends TfEngineBase {
     return this.noiseInner(this.P0Test, this.Gtest, this.cross?.xiMuTestRow);
   }
 
+  /**
+   * SAM's ascent direction D = grad L_S(W) from its coefficients dGamma = ||mu||^2 signalGrad,
+   * dRho = ||xi_c||^2 noiseGrad (D_jr = j dGamma_jr mu/||mu||^2 + sum_c dRho_jr,c xi_c/||xi_c||^2):
+   *   <D_jr, mu>   = j dGamma_jr + sum_c dRho_jr,c <xi_c, mu>/||xi_c||^2
+   *   <D_jr, xi_k> = j dGamma_jr <mu, xi_k>/||mu||^2 + sum_c dRho_jr,c G_ck
+   * (the <., mu> cross terms only for isotropic noise), and, expanding D_jr once more against
+   * itself (exact, no d-dimensional vector formed),
+   *   ||D||_F^2 = sum_jr [ j dGamma_jr <D_jr, mu>/||mu||^2 + sum_k dRho_jr,k <D_jr, xi_k>/||xi_k||^2 ].
+   */
+  protected directionInner({ noiseGrad, signalGrad }: CoefficientStep) {
+    const jdGamma = tf.mul(tf.mul(signalGrad, this.data.muNorm2), this.k.jCol) as tf.Tensor2D;
+    const dRhoOverNorm = noiseGrad; // dRho_jr,c/||xi_c||^2 = noiseGrad_jr,c
+    const dRho = tf.mul(noiseGrad, this.xiNorm2Row) as tf.Tensor2D;
+    let S = jdGamma;
+    let P = tf.matMul(dRho, this.G) as tf.Tensor2D;
+    if (this.cross) {
+      S = tf.add(S, tf.matMul(dRho, this.cross.muXiCol)) as tf.Tensor2D;
+      P = tf.add(P, tf.matMul(jdGamma, this.cross.xiMuRow)) as tf.Tensor2D;
+    }
+    const norm2 = tf.add(tf.div(tf.sum(tf.mul(jdGamma, S)), this.data.muNorm2), tf.sum(tf.mul(dRhoOverNorm, P))) as tf.Scalar;
+    return { S, P, norm2 };
+  }
+
   /** The state is gamma and rho only. */
   protected stepExtra(): tf.Tensor[] {
     return [];
@@ -112,7 +140,8 @@ export function rebuildWeights(
   gamma: ArrayLike<number>,
   rho: ArrayLike<number>,
 ): Float64Array {
-  const { m, n, d } = c;
+  const { m, d } = c;
+  const n = data.train.xiNorm2.length; // (K - 1) n noise rows with K > 2 patches
   const W = Float64Array.from(W0);
   for (let r = 0; r < 2 * m; r++) {
     const w = W.subarray(r * d, (r + 1) * d);

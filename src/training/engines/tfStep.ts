@@ -52,7 +52,11 @@ export function actGrad(z: tf.Tensor, q: number): tf.Tensor {
 
 /** Network outputs f (1 x count) for samples with labels yRow and noise inner products P. */
 export function outputs(S: tf.Tensor2D, P: tf.Tensor2D, yRow: tf.Tensor2D, k: StepConstants): tf.Tensor2D {
-  const a = tf.add(act(tf.mul(S, yRow), k.q), act(P, k.q)) as tf.Tensor2D;
+  const count = yRow.shape[1];
+  const [rows, cols] = P.shape;
+  // K > 2 patches: P has (K - 1) count columns (patch-major); f sums sigma over the noise patches
+  const noise = cols === count ? act(P, k.q) : tf.sum(tf.reshape(act(P, k.q), [rows, cols / count, count]), 1);
+  const a = tf.add(act(tf.mul(S, yRow), k.q), noise) as tf.Tensor2D;
   return tf.matMul(k.jOverMRow, a);
 }
 
@@ -98,6 +102,8 @@ export function gradientFactors(S: tf.Tensor2D, P: tf.Tensor2D, g: tf.Tensor2D, 
   const dSig = actGrad(tf.mul(S, k.yRow), k.q) as tf.Tensor2D;
   const gy = tf.reshape(tf.mul(g, k.yRow), [n, 1]) as tf.Tensor2D;
   const signalGrad = tf.mul(tf.matMul(dSig, gy), 1 / (n * m)) as tf.Tensor2D;
-  const noiseGrad = tf.mul(tf.mul(actGrad(P, k.q), g), k.jOverNMCol) as tf.Tensor2D;
+  // K > 2 patches: noise column p n + i belongs to sample i (g repeated once per noise patch)
+  const gNoise = P.shape[1] === n ? g : tf.tile(g, [1, P.shape[1] / n]);
+  const noiseGrad = tf.mul(tf.mul(actGrad(P, k.q), gNoise), k.jOverNMCol) as tf.Tensor2D;
   return { noiseGrad, signalGrad };
 }

@@ -28,14 +28,20 @@ export class WeightEngine extends TfEngineBase {
   private readonly zetaT: tf.Tensor2D; // d x nTest
   private readonly muCol: tf.Tensor2D; // d x 1
   private readonly muRow: tf.Tensor2D; // 1 x d
+  /** momentum buffer v of W (momentum > 0) */
+  private vW: tf.Tensor2D | null = null;
 
   constructor(c: TrainConfig, data: Dataset, W0: Float64Array) {
     super(c, data);
-    const { n, d, m, nTest } = c;
+    const { d, m } = c;
+    // K > 2 patches: N = (K - 1) n noise rows, (K - 1) nTest test noise rows (patch-major)
+    const n = this.N;
+    const nTest = (this.N / c.n) * c.nTest;
     this.W = tf.tensor2d(Float32Array.from(W0), [2 * m, d]);
     this.xi = tf.tensor2d(toFloat32(data.train.xi, n, d, false), [n, d]);
     this.xiT = tf.tensor2d(toFloat32(data.train.xi, n, d, true), [d, n]);
     this.zetaT = tf.tensor2d(toFloat32(data.test.xi, nTest, d, true), [d, nTest]);
+    if (this.beta > 0) this.vW = tf.zeros([2 * m, d]);
     this.muCol = tf.tensor2d(Float32Array.from(data.mu), [d, 1]);
     this.muRow = tf.tensor2d(Float32Array.from(data.mu), [1, d]);
   }
@@ -51,12 +57,25 @@ export class WeightEngine extends TfEngineBase {
   /** grad W = j signalGrad mu^T + noiseGrad @ Xi;  W <- W - eta grad W. */
   protected stepExtra({ noiseGrad, signalGrad }: CoefficientStep): tf.Tensor[] {
     const gradW = tf.add(tf.matMul(tf.mul(signalGrad, this.k.jCol), this.muRow), tf.matMul(noiseGrad, this.xi));
-    return [tf.sub(this.W, tf.mul(gradW, this.c.eta))];
+    if (!this.vW) return [tf.sub(this.W, tf.mul(gradW, this.c.eta))];
+    // momentum: v <- beta v + (1 - beta) grad, W <- W - eta v
+    const v = tf.add(tf.mul(this.vW, this.beta), tf.mul(gradW, 1 - this.beta));
+    return [tf.sub(this.W, tf.mul(v, this.c.eta)), v];
   }
 
-  protected acceptExtra([W]: tf.Tensor[]): void {
+  protected acceptExtra([W, v]: tf.Tensor[]): void {
     this.W.dispose();
     this.W = W as tf.Tensor2D;
+    if (v) {
+      this.vW?.dispose();
+      this.vW = v as tf.Tensor2D;
+    }
+  }
+
+  /** SAM's ascent direction in weight space, literally: D = grad W, ||D||_F^2 = sum D^2. */
+  protected directionInner({ noiseGrad, signalGrad }: CoefficientStep) {
+    const D = tf.add(tf.matMul(tf.mul(signalGrad, this.k.jCol), this.muRow), tf.matMul(noiseGrad, this.xi)) as tf.Tensor2D;
+    return { S: tf.matMul(D, this.muCol) as tf.Tensor2D, P: tf.matMul(D, this.xiT) as tf.Tensor2D, norm2: tf.sum(tf.square(D)) as tf.Scalar };
   }
 
   protected extraProbe() {
@@ -64,7 +83,7 @@ export class WeightEngine extends TfEngineBase {
   }
 
   protected ownTensors(): tf.Tensor[] {
-    return [this.W, this.xi, this.xiT, this.zetaT, this.muCol, this.muRow];
+    return [this.W, this.xi, this.xiT, this.zetaT, this.muCol, this.muRow, ...(this.vW ? [this.vW] : [])];
   }
 
   weights(): Float64Array {
