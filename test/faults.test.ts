@@ -223,7 +223,7 @@ const TABLE: Case[] = [
   ['reference engine beyond RAM', [...T, '--set', 'd=2e9', '--engine', 'reference'], 2, /the reference engine needs about .* beyond this machine's .* of memory/],
   ['q absurdly large', [...T, '--set', 'q=1000'], 2, /q: must be <= 8 \(got 1000/],
   ['q zero', [...T, '--set', 'q=0'], 2, /q: must be >= 1/],
-  ['q fractional', [...T, '--set', 'q=2.5'], 2, /q: must be an integer \(got 2.5\)/],
+  ['q fractional above the range', [...T, '--set', 'q=8.5'], 2, /q: must be <= 8 \(got 8.5/],
   ['seed beyond 31 bits', [...T, '--set', 'seed=1e20'], 2, /seed: must be <= 2147483647 \(got 100000000000000000000/],
   ['negative seed', [...T, '--set', 'seed=-1'], 2, /seed: must be >= 0/],
   ['tau at one half', [...T, '--set', 'tauPlus=0.5'], 2, /tauPlus: 0.5 >= 1\/2 is outside the papers' model .* add --allow tau/],
