@@ -9,7 +9,7 @@ import { regimeHash } from '../util/canonical';
 
 /**
  * Morris elementary effects of every knob on a claim's margin (SALib's split: problem -> sample ->
- * evaluate -> analyze). The base is the claim's first in-regime draw; each knob moves over a range
+ * evaluate -> analyze). The base is the claim's first working-tier draw; each knob moves over a range
  * around it (relative knobs multiply the base value), and the claim is evaluated in the robustness tier
  * so that points outside the hypotheses still give a margin.
  */

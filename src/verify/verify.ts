@@ -79,7 +79,7 @@ export function runsOf(plan: VerifyPlan, claim: Claim, tier: Tier): number {
   return (claim.kind === 'scaling' ? plan.scalingRuns : plan.runs)[tier];
 }
 
-/** Morris bases (each claim's first in-regime draw) and trajectories per claim under a plan. */
+/** Morris bases (each claim's first working-tier draw) and trajectories per claim under a plan. */
 export function morrisBases(profile: ConstantsProfile, seed: number, plan: VerifyPlan, selected: readonly Claim[] = CLAIMS) {
   return selected.map((claim) => {
     const base = regimeAt(claim.regimes(claim.tiers.includes('working') ? 'working' : 'robustness', claimContext(claim, profile)), seed, '0');
