@@ -30,6 +30,7 @@ const FLAGS: Record<string, FlagSpec> = {
   metric: { kind: 'string', help: `training metric to map (${METRICS.join(', ')})` },
   algo: { kind: 'string', help: 'comma-separated algorithms for a metric sweep (default gd,lngd)' },
   claim: { kind: 'string', help: 'map a claim\'s verdict instead of a metric' },
+  replicates: { kind: 'int', help: 'claim sweeps: replicate seeds per point (default: the profile\'s replicates)' },
   ...TIER_FLAGS,
   grid: { kind: 'int', help: 'grid with this many points per axis (default 5)' },
   random: { kind: 'int', help: 'random design with this many points instead of a grid' },
@@ -58,7 +59,8 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   let target: SweepSpec['target'];
   if (typeof flags.claim === 'string') {
     const claim = findClaim(flags.claim);
-    target = { kind: 'claim', claim: claim.id, mode: tiersFromFlags(flags, ['robustness'])[0] };
+    if (flags.replicates !== undefined && !(Number.isInteger(flags.replicates) && (flags.replicates as number) >= 1)) throw new UsageError(`--replicates must be a positive integer (got ${JSON.stringify(flags.replicates)})`);
+    target = { kind: 'claim', claim: claim.id, mode: tiersFromFlags(flags, ['robustness'])[0], ...(typeof flags.replicates === 'number' ? { replicates: flags.replicates } : {}) };
   } else {
     const metric = typeof flags.metric === 'string' ? flags.metric : 'testError';
     if (!(METRICS as readonly string[]).includes(metric)) throw new UsageError(`--metric ${metric}: unknown (use one of ${METRICS.join(', ')})`);

@@ -191,7 +191,7 @@ export interface SweepSummary {
   base: Record<string, number | string>;
   axes: SweepAxis[];
   /** training metric (e.g. testError) or claim id */
-  target: { kind: 'metric'; metric: string; algos: string[] } | { kind: 'claim'; claim: string; mode: string };
+  target: { kind: 'metric'; metric: string; algos: string[] } | { kind: 'claim'; claim: string; mode: string; replicates?: number };
   design: { kind: 'grid' | 'random'; points: number; seed: number };
   shards: string[];
   points: SweepPoint[];

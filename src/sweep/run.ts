@@ -50,7 +50,10 @@ async function evaluatePoint(spec: SweepSpec, dp: DesignPoint, series: string, p
   }
   const claim = findClaim(spec.target.claim);
   const regime = { ...(spec.base as unknown as Record<string, number | string>), ...settings };
-  const out = await pool.evaluate({ claimId: claim.id, regime, tier: spec.target.mode as Tier, engine: spec.engine, ...claimContext(claim, profile) });
+  // a claim sweep may ask for its own number of replicate seeds per point (--replicates): it is part of the target, so of the point's key
+  const ctx = claimContext(claim, profile);
+  const settings2 = spec.target.replicates ? { ...ctx.settings, replicates: spec.target.replicates } : ctx.settings;
+  const out = await pool.evaluate({ claimId: claim.id, regime, tier: spec.target.mode as Tier, engine: spec.engine, ...ctx, settings: settings2 });
   return {
     key, index: dp.index, point: dp.point, series,
     value: out.evaluation.margin, verdict: out.evaluation.verdict, margin: out.evaluation.margin,

@@ -99,12 +99,12 @@ async function phaseDiagrams(o: VerifyOptions): Promise<PhaseDiagram[]> {
   const sepSpec: SweepSpec = {
     preset: 'paper-a-main', base: loadPreset('paper-a-main').config, engine: o.engine, profile: o.profile.name,
     axes: [parseAxis('m=1..40:log'), parseAxis('eta=0.1..10:log')],
-    target: { kind: 'claim', claim: 'A.separation', mode: 'robustness' as Tier },
+    target: { kind: 'claim', claim: 'A.separation', mode: 'robustness' as Tier, replicates: Math.min(o.profile.settings.replicates, o.plan.screenReplicates) },
     design: { kind: 'grid', points: o.plan.separationGrid ** 2, seed: o.seed, perAxis: o.plan.separationGrid },
   };
   const sweeps: [SweepSpec, string][] = [
     [heatSpec, `npx claimcheck sweep --preset paper-a-heatmap --axis snr=0.03..0.10 --axis n=100..700 --grid ${o.plan.heatmapGrid} --metric testError --algo gd,lngd`],
-    [sepSpec, `npx claimcheck sweep --preset paper-a-main --axis m=1..40:log --axis eta=0.1..10:log --grid ${o.plan.separationGrid} --claim A.separation --tier robustness`],
+    [sepSpec, `npx claimcheck sweep --preset paper-a-main --axis m=1..40:log --axis eta=0.1..10:log --grid ${o.plan.separationGrid} --claim A.separation --tier robustness --replicates ${Math.min(o.profile.settings.replicates, o.plan.screenReplicates)}`],
   ];
   const store = o.store as unknown as Store<SweepPoint>;
   const progress = { ...o.progress, setTotal: () => {} };
@@ -147,7 +147,7 @@ export async function runVerify(o: VerifyOptions): Promise<VerifySummary> {
   const [inputs, cross, phases, morris, dynA, dynB] = await Promise.all([
     Promise.all(tierJobs),
     Promise.all(crossJobs),
-    o.plan.figures ? phaseDiagrams({ ...o, profile: screen }) : Promise.resolve([]),
+    o.plan.figures ? phaseDiagrams(o) : Promise.resolve([]),
     Promise.all(bases.filter((_, i) => morrisSelected[i]).map(({ claim, base, trajectories }) => morrisForClaim(claim, base, trajectories, o.seed, screen, o.pool, o.store as never, o.engine, () => o.progress.tick(1, `Morris ${claim.id}`)))),
     // the dynamics figures are not stored: a shard leaves them to the merge
     sharded ? Promise.resolve([]) : paperADynamics(o.pool, o.engine).finally(() => o.progress.tick(2, 'dynamics A')),
