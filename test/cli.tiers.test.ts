@@ -111,6 +111,10 @@ describe('tiers through the CLI', () => {
     expect(exitForBreaks([s('paper', 'breaks')], failTiers('never', 'breaks'))).toBe(0);
     expect(exitForBreaks([s('paper', 'breaks')], failTiers(undefined, 'never'))).toBe(0);
     expect(() => failTiers('sometimes', 'breaks')).toThrow(/--fail-on/);
+    // a tier a claim does not have is said: alone it is bad input (2), beside others a note
+    const none = cli(['check', 'B.stage1', '--tier', 'paper']);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/^claimcheck check: B\.stage1 has no paper tier \(.*not recoverable.*\); its tiers: working, robustness\n$/);
     const bad = cli(['check', 'A.separation', '--tier', 'bogus']);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);

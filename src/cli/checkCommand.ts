@@ -9,7 +9,9 @@ import { atomicWriteJson } from '../util/atomicWrite';
 import { createProgress } from '../util/progress';
 import { FlagSpec, parseArgs, UsageError, usage } from './args';
 import { COMMON_FLAGS, engineFromFlag, positiveInt, profileFromFlag, reportsBase, TIER_FLAGS, tiersFromFlags } from './common';
-import type { Tier } from '../claims/types';
+import type { Claim, Tier } from '../claims/types';
+import { claimContext } from '../claims/context';
+import { hasTier } from '../engine/generate';
 
 const FLAGS: Record<string, FlagSpec> = {
   ...COMMON_FLAGS,
@@ -80,6 +82,11 @@ export async function checkCommand(argv: string[]): Promise<number> {
   if (typeof flags['max-steps'] === 'number') profile.settings.maxSteps = positiveInt('max-steps', flags['max-steps'], 1);
   profile.settings.shrinkBudget = Math.round(profile.settings.shrinkBudget * factor);
   const engine = engineFromFlag(flags.engine);
+  // a tier a claim is not evaluated in is said, never silently skipped; nothing to evaluate is bad input
+  const skipped = claims.flatMap((c) => tiers.filter((t) => !hasTier(c, t, claimContext(c, profile))).map((t) => ({ c, t })));
+  const why = ({ c, t }: { c: Claim; t: Tier }) => `${c.id} has no ${t} tier${t === 'paper' && c.paperNote ? ` (${c.paperNote})` : ''}; its tiers: ${c.tiers.join(', ')}`;
+  if (skipped.length === claims.length * tiers.length) throw new UsageError(skipped.length === 1 ? why(skipped[0]) : `nothing to evaluate: ${skipped.map(why).join('; ')}`);
+  for (const x of skipped) process.stderr.write(`claimcheck check: note: ${why(x)}\n`);
   const resume = Boolean(flags.resume);
   const dir = resolveRunDir(reportsBase(), 'check', flags.out as string | undefined, resume);
   prepareRunDir(dir, { kind: 'check', argv, startedAt: new Date().toISOString(), claims: claims.map((c) => c.id), tiers, runs, seed, profile: profile.name }, resume);
