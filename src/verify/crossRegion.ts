@@ -1,14 +1,9 @@
 import { claimContext } from '../claims/context';
-import type { ConstantsProfile } from '../claims/constants';
 import type { Claim } from '../claims/types';
 import { regimeAt } from '../engine/generate';
-import { evaluateRecord } from '../engine/check';
-import type { EvaluatorPool } from '../engine/pool';
-import type { Store } from '../engine/store';
+import { CheckOptions, evaluateRecord } from '../engine/check';
 import { ClaimSummary, judgeUnits, RegimeRecord, unitsOf } from '../engine/summary';
 import type { CrossRegionCell, CrossRegionMatrix } from '../report/model';
-import type { EngineChoice } from '../training/config';
-import type { Progress } from '../util/progress';
 
 /**
  * The cross-region matrix of a paper (spec/claims.md, joint claims): each claim's predicate
@@ -17,17 +12,10 @@ import type { Progress } from '../util/progress';
  * enforced). The diagonal is X's own working tier. Links of a paper's chain that hold only in
  * disjoint regions show up as a diagonal of holds with breaks off it.
  */
-export interface CrossRegionOptions {
-  runs: number;
-  seed: number;
-  profile: ConstantsProfile;
-  engine: EngineChoice;
-  pool: EvaluatorPool;
-  store: Store<RegimeRecord>;
-  progress?: Progress;
+export type CrossRegionOptions = Pick<CheckOptions, 'runs' | 'seed' | 'profile' | 'engine' | 'pool' | 'store' | 'progress'> & {
   /** sharded runs: evaluate only the (cell, run) indices, cell-major, this returns true for */
   select?: (index: number) => boolean;
-}
+};
 
 /** The claims of a paper that take part: single regime claims with a working region (no joint or derived claims). */
 export function crossRegionClaims(claims: readonly Claim[], paper: string): Claim[] {
