@@ -1,5 +1,6 @@
 import { fillNormal, stream, Rng } from '../util/rng';
-import { patchesOf, type TrainConfig } from '../training/config';
+import { patchesOf, sourceOf, type TrainConfig } from '../training/config';
+import { mnistSamples } from './mnistSource';
 
 /**
  * Samples of the signal-noise model (spec/model.md "Data"). Each sample has two patches, the
@@ -21,11 +22,18 @@ export interface Samples {
   xiNorm2: Float64Array;
   /** 1 when the signal is the first patch */
   signalFirst: Uint8Array;
+  /**
+   * Source mnist only (src/data/mnistSource.ts): the signal patches, row-major count x d (the
+   * digit image / normalization), and which digit of its class each sample shows. Absent: the
+   * signal patch of sample i is y_i mu.
+   */
+  signal?: Float64Array;
+  digit?: Int32Array;
 }
 
 export interface Dataset {
   d: number;
-  /** mu = A e_1 */
+  /** mu = A e_1; zero with source mnist, whose signal patches are train.signal and test.signal */
   mu: Float64Array;
   muNorm2: number;
   train: Samples;
@@ -84,11 +92,14 @@ function drawSamples(
 /** Draw training and test data and the fixed label flips, each from its own stream of `seed`. */
 export function makeDataset(c: TrainConfig, opts: { lean?: boolean } = {}): Dataset {
   const d = c.d;
+  const mnist = sourceOf(c) === 'mnist';
+  if (mnist && opts.lean) throw new Error('makeDataset: lean data sets (the batched trainer) have source synthetic');
   const mu = new Float64Array(d);
-  mu[0] = c.A;
-  const muNorm2 = c.A * c.A;
-  const train = drawSamples(stream(c.seed, 'train-data'), c.n, d, c, mu, muNorm2);
-  const test = drawSamples(stream(c.seed, 'test-data'), c.nTest, d, c, mu, muNorm2, opts.lean ? 'labelsOnly' : undefined);
+  if (!mnist) mu[0] = c.A;
+  const muNorm2 = mnist ? 0 : c.A * c.A;
+  const digits = mnist ? mnistSamples(c) : null;
+  const train = digits?.train ?? drawSamples(stream(c.seed, 'train-data'), c.n, d, c, mu, muNorm2);
+  const test = digits?.test ?? drawSamples(stream(c.seed, 'test-data'), c.nTest, d, c, mu, muNorm2, opts.lean ? 'labelsOnly' : undefined);
   const K = patchesOf(c);
   if (K > 2) {
     if (opts.lean) throw new Error('makeDataset: lean data sets (the batched trainer) have K = 2 patches');

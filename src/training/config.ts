@@ -6,6 +6,12 @@ export type NoiseVariant = 'projected' | 'isotropic';
 export type SignalPatch = 'random' | 'first';
 export type Algo = 'gd' | 'lngd' | 'lngd-gauss' | 'lngd-uniform' | 'smoothing';
 export type EngineName = 'weight' | 'coefficient' | 'reference';
+/** Every engine train() runs: the selectable ones, and gram (general patches, source mnist: `auto` picks it there). */
+export type TrainEngineName = EngineName | 'gram' | 'autodiff';
+/** The network: the papers' two-layer CNN, or paper A's 3-layer variant (appendix E.1; src/model/threeLayer.ts; `auto` trains it on the autodiff engine). */
+export type ModelName = 'two-layer' | 'three-layer';
+/** Where the signal patches come from: the papers' y mu (synthetic), or real digits 0/1 (spec/model.md "MNIST source"). */
+export type DataSource = 'synthetic' | 'mnist';
 export type EngineChoice = EngineName | 'auto';
 
 export interface TrainConfig {
@@ -40,15 +46,26 @@ export interface TrainConfig {
   /** GD with momentum: v <- beta v + (1 - beta) grad, W <- W - eta v; beta in [0, 1), 0 = plain GD */ momentum?: number;
   /** full-batch SAM radius r: W_adv = W + r grad/||grad||_F, W <- W - eta grad(W_adv); 0 = off */ samRho?: number;
   /** patches per sample: one signal patch y mu and K - 1 independent noise patches; 2 = the papers' model */ K?: number;
+  /** the signal patches: synthetic y mu, or MNIST digits 0 (y = -1) / 1 (y = +1) with d = 784 (spec/model.md "MNIST source") */ source?: DataSource;
+  /** source mnist: pixels in [0, 255] are divided by this (80 in paper A, appendix E.2) */ normalization?: number;
+  /** the network: two-layer (the papers') or three-layer (a trained first layer relu(V x_p) under the two-layer head) */ model?: ModelName;
+  /** model three-layer: width H of the trained first layer (paper A does not state it; default 64) */ hidden?: number;
 }
 
 /** Defaults of the optional keys (dropped from a resolved config when equal to these). */
-export const OPTIONAL_DEFAULTS = { momentum: 0, samRho: 0, K: 2 } as const;
+export const OPTIONAL_DEFAULTS = { momentum: 0, samRho: 0, K: 2, source: 'synthetic', normalization: 80, model: 'two-layer', hidden: 64 } as const;
 export type OptionalKey = keyof typeof OPTIONAL_DEFAULTS;
 export const momentumOf = (c: Pick<TrainConfig, 'momentum'>): number => c.momentum ?? 0;
 export const samRhoOf = (c: Pick<TrainConfig, 'samRho'>): number => c.samRho ?? 0;
 /** K, the number of patches per sample (K - 1 noise patches). */
 export const patchesOf = (c: Pick<TrainConfig, 'K'>): number => c.K ?? 2;
+export const sourceOf = (c: Pick<TrainConfig, 'source'>): DataSource => c.source ?? 'synthetic';
+export const normalizationOf = (c: Pick<TrainConfig, 'normalization'>): number => c.normalization ?? 80;
+export const modelOf = (c: Pick<TrainConfig, 'model'>): ModelName => c.model ?? OPTIONAL_DEFAULTS.model;
+/** H, the first-layer width of model three-layer. */
+export const hiddenOf = (c: Pick<TrainConfig, 'hidden'>): number => c.hidden ?? OPTIONAL_DEFAULTS.hidden;
+/** MNIST digits are 28 x 28 = 784 pixels: with source mnist the patch dimension d must be this. */
+export const MNIST_D = 784;
 
 export const DEFAULT_CONFIG: TrainConfig = {
   n: 40, nTest: 400, d: 400, m: 10, q: 2, A: 2, sigmaP: 0.5, sigma0: 0.01, eta: 1.0,
@@ -98,6 +115,10 @@ export const FIELDS: Record<keyof TrainConfig, FieldKind> = {
   momentum: { kind: 'real', min: 0, max: 1, exclusiveMax: true, why: 'the momentum beta of v <- beta v + (1 - beta) grad; 0 = plain GD' },
   samRho: { kind: 'real', min: 0, why: 'the SAM radius r of W_adv = W + r grad/||grad||_F; 0 = plain GD' },
   K: { kind: 'int', min: 2, max: 64, why: 'patches per sample: one signal patch and K - 1 noise patches' },
+  source: { kind: 'enum', values: ['synthetic', 'mnist'] },
+  normalization: { kind: 'real', min: 0, exclusiveMin: true, why: 'source mnist divides pixels in [0, 255] by it (paper A: 80)' },
+  model: { kind: 'enum', values: ['two-layer', 'three-layer'] },
+  hidden: { kind: 'int', min: 1, max: 4096, why: 'the width H of the three-layer model\'s trained first layer' },
 };
 
 export const CONFIG_KEYS = Object.keys(FIELDS) as (keyof TrainConfig)[];
@@ -178,7 +199,26 @@ export function resolveConfig(base: TrainConfig, ...overrides: Record<string, un
   const c = out as unknown as TrainConfig;
   if (c.algo === 'lngd-gauss' && c.b < 0) throw new ConfigError('b', `is a standard deviation, must be >= 0 (got ${c.b})`);
   if (c.algo === 'lngd-uniform' && !(c.a < c.b)) throw new ConfigError('a', `must be < b for U[a, b] (got a=${c.a}, b=${c.b})`);
+  checkMnist(c);
+  checkModel(c);
   return c;
+}
+
+/** Source mnist: the digits fix d = 784, the noise patch is isotropic (there is no single mu to project on). */
+function checkMnist(c: TrainConfig): void {
+  if (sourceOf(c) !== 'mnist') return;
+  if (c.d !== MNIST_D) throw new ConfigError('d', `must be ${MNIST_D} with source mnist (28 x 28 digits; got ${c.d})`);
+  if (c.noise !== 'isotropic') throw new ConfigError('noise', `must be isotropic with source mnist (the noise is not projected: the signal patches differ per sample; got ${c.noise})`);
+  if (samRhoOf(c) !== 0) throw new ConfigError('samRho', `SAM is not supported with source mnist (got ${samRhoOf(c)})`);
+}
+
+/** Model three-layer: synthetic signal patches (the autodiff engine has the one mu); hidden only with three-layer. */
+function checkModel(c: TrainConfig): void {
+  if (modelOf(c) === 'two-layer') {
+    if (c.hidden !== undefined) throw new ConfigError('hidden', `applies only to model three-layer (got hidden=${c.hidden} with model two-layer)`);
+    return;
+  }
+  if (sourceOf(c) !== 'synthetic') throw new ConfigError('model', `three-layer needs source synthetic (got source ${sourceOf(c)})`);
 }
 
 /** `lngd-gauss:1,1` -> {algo, a, b}; `smoothing:0.2` -> {algo, alpha}; plain names pass through. */

@@ -1,4 +1,4 @@
-import { patchesOf, samRhoOf, type EngineChoice, type EngineName, type TrainConfig } from './config';
+import { ConfigError, modelOf, patchesOf, samRhoOf, sourceOf, type EngineChoice, type EngineName, type TrainConfig, type TrainEngineName } from './config';
 
 /** Rough flop counts of a whole run per engine; `auto` takes the cheapest (see README). */
 export function engineCosts(c: TrainConfig): Record<EngineName, number> {
@@ -20,7 +20,21 @@ export function engineCosts(c: TrainConfig): Record<EngineName, number> {
   };
 }
 
-export function chooseEngine(c: TrainConfig, choice: EngineChoice = 'auto'): EngineName {
+/**
+ * Source mnist (every sample has a signal patch of its own): `auto` is the patch-Gram engine
+ * (src/training/engines/gramEngine.ts, exact for general patches, ~2m (2n)^2 a step), `reference`
+ * the float64 oracle for general patches; weight and coefficient hold one mu and refuse.
+ */
+export function chooseEngine(c: TrainConfig, choice: EngineChoice = 'auto'): TrainEngineName {
+  // model three-layer: no decomposition to run in coefficient space, weight space by autodiff only
+  if (modelOf(c) === 'three-layer') {
+    if (choice !== 'auto') throw new ConfigError('engine', `model three-layer trains on the autodiff engine (engine auto; the ${choice} engine has the two-layer model only; got ${choice})`);
+    return 'autodiff';
+  }
+  if (sourceOf(c) === 'mnist') {
+    if (choice === 'weight' || choice === 'coefficient') throw new ConfigError('engine', `source mnist trains on the gram engine (auto) or reference (the ${choice} engine has one signal vector mu; got ${choice})`);
+    return choice === 'auto' ? 'gram' : choice;
+  }
   if (choice !== 'auto') return choice;
   const costs = engineCosts(c);
   return (Object.keys(costs) as EngineName[]).reduce((a, b) => (costs[b] < costs[a] ? b : a));

@@ -1,5 +1,5 @@
 import * as os from 'os';
-import { patchesOf, type EngineName, type TrainConfig } from './config';
+import { hiddenOf, modelOf, patchesOf, type TrainConfig, type TrainEngineName } from './config';
 
 /**
  * What a training run needs before it starts: its memory against the machine (os.totalmem) and
@@ -24,7 +24,7 @@ export const BASE_BYTES = 256 * 2 ** 20;
 const FLOAT32_MAX = 3.4028234663852886e38;
 
 export interface MemoryEstimate {
-  engine: EngineName;
+  engine: TrainEngineName;
   /** JavaScript typed arrays (float64 data, float32 copies, the reference engine's state) */
   jsBytes: number;
   /** tfjs tensors at their peak (wasm heap on the wasm backend) */
@@ -39,7 +39,7 @@ export interface MemoryEstimate {
  * Peak memory of one training run per engine (spec of the engines in README "How the training
  * core works"). An upper estimate: transient copies made at set-up are counted at once.
  */
-export function estimateMemory(c: Pick<TrainConfig, 'n' | 'nTest' | 'd' | 'm' | 'K'>, engine: EngineName, perSample = false): MemoryEstimate {
+export function estimateMemory(c: Pick<TrainConfig, 'n' | 'nTest' | 'd' | 'm' | 'K' | 'model' | 'hidden'>, engine: TrainEngineName, perSample = false): MemoryEstimate {
   const { d, m } = c;
   // K > 2 patches: (K - 1) noise patches per sample (counted as that many samples: an upper estimate)
   const n = c.n * (patchesOf(c) - 1);
@@ -52,7 +52,26 @@ export function estimateMemory(c: Pick<TrainConfig, 'n' | 'nTest' | 'd' | 'm' | 
   const measure = 8 * (n + nTest + rows + 2 * rows * n) + (perSample ? 8 * 4 * n : 0);
   let js = data + measure;
   let tensors = 0;
-  if (engine === 'reference') {
+  if (engine === 'gram') {
+    // float64 JS (src/training/engines/gramEngine.ts): patch matrices Z (K n x d, K nTest x d), the
+    // Gram G (K n)^2 and cross-Gram K n x K nTest, W0 products, C, P, the gradient and momentum (2m x K n each)
+    const Np = n + c.n;
+    const NpTest = nTest + c.nTest;
+    js += 8 * (Np * d + NpTest * d + Np * Np + Np * NpTest + rows * NpTest * 2 + 5 * rows * Np);
+    arrays.push([Np * NpTest, 'K n x K nTest (patch cross-Gram)']);
+  } else if (engine === 'autodiff') {
+    // src/training/engines/autodiffEngine.ts: first layer W (2m x d) or V (H x d), three-layer head 2m x H
+    const H = modelOf(c) === 'three-layer' ? hiddenOf(c) : 0;
+    const first = H > 0 ? H : rows;
+    const params = first * d + rows * H;
+    // float32 uploads (xi, xi^T, zeta^T, parameters), <v, xi> at init and the snapshots of it (float64)
+    js += 4 * (2 * n * d + nTest * d + params) + 8 * 3 * first * (n + 1);
+    // data (xi, xi^T, zeta^T, mu), parameters with their gradients, SAM's ascent point, momentum and
+    // update transients (~6 copies), forward and backward intermediates of both layers over the
+    // K n patch columns (~8 copies), and the test pass over the K nTest columns
+    tensors = 4 * (2 * n * d + nTest * d + 2 * d + 6 * params + 8 * (first + rows) * (n + c.n) + 2 * (first + rows) * (nTest + c.nTest));
+    arrays.push([first * d, H > 0 ? 'hidden x d (first layer)' : '2m x d (filters)']);
+  } else if (engine === 'reference') {
     js += 8 * (rows * d + rows + 3 * rows * n + rows * nTest + 3 * n + d);
     arrays.push([rows * nTest, '2m x nTest (test inner products)']);
   } else {
@@ -93,8 +112,8 @@ export function formatBytes(b: number): string {
   return `${(b / 2 ** 20).toPrecision(3)} MiB`;
 }
 
-function sizes(c: Pick<TrainConfig, 'n' | 'nTest' | 'd' | 'm'>): string {
-  return `n=${c.n} nTest=${c.nTest} d=${c.d} m=${c.m}`;
+function sizes(c: Pick<TrainConfig, 'n' | 'nTest' | 'd' | 'm' | 'model' | 'hidden'>): string {
+  return `n=${c.n} nTest=${c.nTest} d=${c.d} m=${c.m}${modelOf(c) === 'three-layer' ? ` hidden=${hiddenOf(c)}` : ''}`;
 }
 
 export interface ResourceOptions {
@@ -111,10 +130,11 @@ export interface ResourceOptions {
  * 4 GB (wasm backend), or the estimate (times `concurrent`) beyond the machine's RAM; and data whose
  * norms overflow float32 on the tfjs engines. Returns the estimate.
  */
-export function checkResources(c: TrainConfig, engine: EngineName, o: ResourceOptions = {}): MemoryEstimate {
+export function checkResources(c: TrainConfig, engine: TrainEngineName, o: ResourceOptions = {}): MemoryEstimate {
   const est = estimateMemory(c, engine, o.perSample);
   const backend = o.backend ?? expectedBackend();
-  if (engine !== 'reference' && backend === 'wasm' && est.tensorBytes > WASM_HEAP_MAX) {
+  const tfjs = engine === 'weight' || engine === 'coefficient' || engine === 'autodiff';
+  if (tfjs && backend === 'wasm' && est.tensorBytes > WASM_HEAP_MAX) {
     throw new ResourceError(`${sizes(c)}: the ${engine} engine needs about ${formatBytes(est.tensorBytes)} of tensors, beyond wasm's 4 GB heap (backend wasm)${engine === 'weight' && estimateMemory(c, 'coefficient').tensorBytes <= WASM_HEAP_MAX ? '; the coefficient engine would fit' : ''}`);
   }
   const total = o.totalmem ?? os.totalmem();
@@ -126,7 +146,7 @@ export function checkResources(c: TrainConfig, engine: EngineName, o: ResourceOp
   if (est.largestArray.elements > MAX_ARRAY_LENGTH) {
     throw new ResourceError(`${sizes(c)}: the ${est.largestArray.what} array would have ${est.largestArray.elements.toExponential(3)} elements, beyond JavaScript's limit of ${MAX_ARRAY_LENGTH} (2^32 - 1)`);
   }
-  if (engine !== 'reference') {
+  if (tfjs) {
     const noise = c.sigmaP * c.sigmaP * c.d;
     if (!(noise < FLOAT32_MAX / 16)) throw new ResourceError(`sigmaP=${c.sigmaP}, d=${c.d}: the noise norms ||xi||^2 ~ sigmaP^2 d = ${noise.toExponential(2)} overflow float32 (max 3.4e38) on the ${engine} engine; use --engine reference or a smaller sigmaP`);
     if (!(c.A * c.A < FLOAT32_MAX / 16)) throw new ResourceError(`A=${c.A}: ||mu||^2 = A^2 = ${(c.A * c.A).toExponential(2)} overflows float32 (max 3.4e38) on the ${engine} engine; use --engine reference or a smaller A`);

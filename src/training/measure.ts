@@ -7,10 +7,20 @@ export interface Snapshot {
   fTrain: Float64Array;
   /** f(W, x) on the clean test samples */
   fTest: Float64Array;
-  /** gamma_{j,r}, length 2m (rows: j = +1 first, then j = -1) */
+  /**
+   * gamma_{j,r}, length 2m (rows: j = +1 first, then j = -1); empty when there is no single signal
+   * direction (source mnist: every sample has its own signal patch), and then maxGamma, minGamma
+   * and ratio are NaN (null in JSON)
+   */
   gamma: Float64Array;
   /** rho_{j,r,i}, row-major 2m x n (2m x (K - 1) n with K > 2 patches, patch-major columns) */
   rho: Float64Array;
+  /**
+   * Model three-layer: gamma (length H) and rho (H x (K - 1) n) are per hidden unit of the first layer
+   * (src/model/threeLayer.ts firstLayerProjections), which serves both classes: no split by j, so
+   * maxRhobar and iota take every unit (max_k rho_{k,i}, (1/H) sum_k rho_{k,i}^2).
+   */
+  hiddenUnits?: boolean;
 }
 
 export interface PerSample {
@@ -81,7 +91,9 @@ export function measure(
   const n = data.train.count;
   const { fTrain, fTest, gamma, rho } = snap;
   const yTrue = data.train.y;
-  const cols = rho.length / (2 * m);
+  // rows of gamma and rho per class sign j (all of them for the three-layer model's hidden units)
+  const perSign = snap.hiddenUnits ? gamma.length : m;
+  const cols = rho.length / (snap.hiddenUnits ? perSign : 2 * m);
   const patches = cols / n;
   let lossObsSum = 0, lossSum = 0, lossTrueSum = 0, errSum = 0, errTrueSum = 0;
   let cleanErr = 0, cleanCount = 0, noisyObsErr = 0, noisyTrueErr = 0, noisyCount = 0;
@@ -105,13 +117,13 @@ export function measure(
       cleanErr += wrong(f, yo);
     }
     // rhobar_{j,r,i} = rho * 1(j = y_i): rows of the true label's sign.
-    const trueOff = yTrue[i] > 0 ? 0 : m;
-    const obsOff = yo > 0 ? 0 : m;
+    const trueOff = yTrue[i] > 0 || snap.hiddenUnits ? 0 : m;
+    const obsOff = yo > 0 || snap.hiddenUnits ? 0 : m;
     // With K > 2 patches rho has (K - 1) n columns (patch-major): a sample's summaries take all
     // its noise patches (max over r and p; iota sums the squares over r and p).
     let mb = -Infinity, mo = -Infinity, iota = 0;
     for (let p = 0; p < patches; p++) {
-      for (let r = 0; r < m; r++) {
+      for (let r = 0; r < perSign; r++) {
         const rb = rho[(trueOff + r) * cols + p * n + i];
         const ro = rho[(obsOff + r) * cols + p * n + i];
         if (rb > mb) mb = rb;
@@ -119,7 +131,7 @@ export function measure(
         iota += rb * rb;
       }
     }
-    iota /= m;
+    iota /= perSign;
     if (mb > maxRhobar) maxRhobar = mb;
     iotaSum += iota;
     if (iota > iotaMax) iotaMax = iota;
@@ -142,6 +154,7 @@ export function measure(
     if (g < minGamma) minGamma = g;
   }
   for (const r of rho) if (r > maxRho) maxRho = r;
+  if (gamma.length === 0) maxGamma = minGamma = NaN;
   const out: Measurement = {
     step,
     trainLoss: lossSum / n,

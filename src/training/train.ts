@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Dataset, initWeights, makeDataset } from '../data/signalNoise';
 import { initBackend } from '../backend/backend';
-import type { EngineChoice, EngineName, TrainConfig } from './config';
+import { sourceOf, type EngineChoice, type TrainConfig, type TrainEngineName } from './config';
 import { makeLabelScheme } from './labels';
 import { measure, Measurement } from './measure';
 import type { NonFinite, TrainingEngine } from './engines/engine';
@@ -9,6 +9,9 @@ import { checkResources } from './limits';
 import { ReferenceEngine } from './engines/reference';
 import { WeightEngine } from './engines/weightEngine';
 import { CoefficientEngine } from './engines/coefficientEngine';
+import { GramEngine } from './engines/gramEngine';
+import { PatchReferenceEngine } from './engines/patchReference';
+import { AutodiffEngine } from './engines/autodiffEngine';
 
 export interface TrainOptions {
   engine?: EngineChoice;
@@ -31,7 +34,7 @@ export interface Divergence {
 export interface TrainResult {
   config: TrainConfig;
   backend: string;
-  engine: EngineName;
+  engine: TrainEngineName;
   engineRequested: EngineChoice;
   seconds: number;
   final: Measurement & { diverged: Divergence | null };
@@ -42,8 +45,11 @@ export interface TrainResult {
 export { chooseEngine, engineCosts } from './engineChoice';
 import { chooseEngine } from './engineChoice';
 
-export function createEngine(name: EngineName, c: TrainConfig, data: Dataset, W0: Float64Array): TrainingEngine {
-  if (name === 'reference') return new ReferenceEngine(c, data, W0);
+export function createEngine(name: TrainEngineName, c: TrainConfig, data: Dataset, W0: Float64Array): TrainingEngine {
+  // source mnist: every sample has a signal patch of its own (general patches, float64 engines)
+  if (name === 'reference') return sourceOf(c) === 'mnist' ? new PatchReferenceEngine(c, data, W0) : new ReferenceEngine(c, data, W0);
+  if (name === 'gram') return new GramEngine(c, data, W0);
+  if (name === 'autodiff') return new AutodiffEngine(c, data, W0);
   if (name === 'weight') return new WeightEngine(c, data, W0);
   return new CoefficientEngine(c, data, W0);
 }
@@ -69,9 +75,10 @@ export function divergence(step: number, loss: number, limit: number, state: Non
 export async function train(c: TrainConfig, opts: TrainOptions = {}): Promise<TrainResult> {
   const requested = opts.engine ?? 'auto';
   const engineName = chooseEngine(c, requested);
-  if (engineName !== 'reference') await initBackend();
+  const tfjs = engineName === 'weight' || engineName === 'coefficient' || engineName === 'autodiff';
+  if (tfjs) await initBackend();
   // refuse before allocating: sizes beyond this machine's memory or wasm's 4 GB, norms beyond float32
-  checkResources(c, engineName, { perSample: opts.perSample, ...(engineName !== 'reference' ? { backend: tf.getBackend() } : {}) });
+  checkResources(c, engineName, { perSample: opts.perSample, ...(tfjs ? { backend: tf.getBackend() } : {}) });
   const t0 = process.hrtime.bigint();
   const data = opts.data ?? makeDataset(c);
   const engine = createEngine(engineName, c, data, initWeights(c));

@@ -1,6 +1,6 @@
 import { initBackend } from '../../backend/backend';
 import { Dataset, initWeights, makeDataset } from '../../data/signalNoise';
-import { momentumOf, patchesOf, samRhoOf, type EngineChoice, type TrainConfig } from '../config';
+import { modelOf, momentumOf, patchesOf, samRhoOf, sourceOf, type EngineChoice, type TrainConfig } from '../config';
 import { train, TrainResult } from '../train';
 import { checkResources } from '../limits';
 import { BatchProgram, BatchRun, ProgramStats, RunOutcome } from './program';
@@ -75,6 +75,9 @@ export function notBatchable(c: TrainConfig, engine: EngineChoice = 'auto'): str
   if (momentumOf(c) !== 0) return `momentum=${momentumOf(c)}`;
   if (samRhoOf(c) !== 0) return `samRho=${samRhoOf(c)}`;
   if (patchesOf(c) !== 2) return `K=${patchesOf(c)} patches`;
+  if (sourceOf(c) !== 'synthetic') return `source ${sourceOf(c)}`;
+  // the programs run the two-layer coefficient recurrences; three-layer trains on the autodiff engine
+  if (modelOf(c) !== 'two-layer') return `model ${modelOf(c)}`;
   return null;
 }
 

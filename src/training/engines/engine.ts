@@ -7,7 +7,7 @@ import type { Snapshot } from '../measure';
  * then `update()` (one GD step using the forward pass just made).
  */
 export interface TrainingEngine {
-  readonly name: 'weight' | 'coefficient' | 'reference';
+  readonly name: 'weight' | 'coefficient' | 'reference' | 'gram' | 'autodiff';
   /** where the arithmetic runs: a tfjs backend name, or 'js-float64' */
   readonly backend: string;
   forward(labels: Float64Array, alpha: number): number;
@@ -28,4 +28,12 @@ export interface TrainingEngine {
 export interface NonFinite {
   part: string;
   value: number;
+}
+
+/** The first non-finite value among named parts of a float64 state, in the order given (null when all are finite). */
+export function firstNonFinite(parts: readonly [string, ArrayLike<number>][]): NonFinite | null {
+  for (const [part, a] of parts) {
+    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return { part, value: a[i] };
+  }
+  return null;
 }

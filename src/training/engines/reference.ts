@@ -3,7 +3,7 @@ import { filterSign } from '../../data/signalNoise';
 import { relupow, relupowGrad, sampleLoss, sampleLossGrad } from '../../model/activation';
 import { momentumOf, patchesOf, samRhoOf, type TrainConfig } from '../config';
 import type { Snapshot } from '../measure';
-import type { NonFinite, TrainingEngine } from './engine';
+import { firstNonFinite, type NonFinite, type TrainingEngine } from './engine';
 
 /**
  * The float64 oracle: weight-space GD written out in plain TypeScript, loop by loop, from the
@@ -221,11 +221,7 @@ export class ReferenceEngine implements TrainingEngine {
 
   /** Scans the state after each forward pass (cost 2m (d + 2n) + n: small against the step's 4 (2m) n d). */
   nonFinite(): NonFinite | null {
-    const parts: [string, Float64Array][] = [['gamma', this.gamma], ['rho', this.rho], ['W', this.W], ['<w, mu>', this.S], ['<w, xi>', this.P], ['outputs f', this.f]];
-    for (const [part, a] of parts) {
-      for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return { part, value: a[i] };
-    }
-    return null;
+    return firstNonFinite([['gamma', this.gamma], ['rho', this.rho], ['W', this.W], ['<w, mu>', this.S], ['<w, xi>', this.P], ['outputs f', this.f]]);
   }
 
   weights(): Float64Array {
