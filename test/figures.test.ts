@@ -8,6 +8,7 @@ import {
   FIGURE_FONT_FAMILY,
   heatmapSpec,
   lineChartSpec,
+  morrisPlotSpec,
   renderVegaLite,
   svgToPng,
   verdictMapSpec,
@@ -141,6 +142,39 @@ describe('spec builders render to SVG with title, axis titles and legend', () =>
     const texts = svgTexts(svg);
     for (const t of ['Morris mu* ranking', 'parameter', 'mu* (test error)', 'label noise', 'SNR']) expect(texts).toContain(t);
     expectStyled(svg);
+  });
+
+  it('morrisPlotSpec labels every factor (coincident ones share a label) and needs a sigma', async () => {
+    const points = [
+      { factor: 'snr', muStar: 0.31, sigma: 0.12, mu: 0.2, n: 10, lo: 0.22, hi: 0.4 },
+      { factor: 'eta', muStar: 0.09, sigma: 0.11, mu: -0.05, n: 10 },
+      { factor: 'A', muStar: 0, sigma: 0, mu: 0, n: 2 },
+      { factor: 'p', muStar: 0, sigma: 0, mu: 0, n: 2 },
+    ];
+    const svg = await renderVegaLite(morrisPlotSpec({ points }));
+    const texts = svgTexts(svg);
+    for (const t of ['snr', 'eta', 'A, p', 'μ* (mean |elementary effect|)', 'σ (spread of the effects)']) expect(texts).toContain(t);
+    expectStyled(svg);
+    expect(() => morrisPlotSpec({ points: [{ factor: 'q', muStar: 1, sigma: NaN, mu: 1, n: 1 }] })).toThrow(/sigma needs at least two effects/);
+  });
+
+  it('heatmapSpec diverging: a red-blue scale symmetric about 0; tooltips name the axes and the extra fields', () => {
+    const spec = heatmapSpec({
+      xLabel: 'n', yLabel: 'SNR', colorLabel: 'GD − LNGD', diverging: true,
+      cells: [{ x: 1, y: 1, value: -0.1, tooltip: { GD: '0.2' } }, { x: 2, y: 1, value: 0.3, tooltip: { GD: '0.5' } }],
+    }) as unknown as { layer: { encoding: { color: { scale: { scheme: string; domain: number[] } }; tooltip: { title: string }[] } }[] };
+    expect(spec.layer[0].encoding.color.scale.scheme).toBe('redblue');
+    expect(spec.layer[0].encoding.color.scale.domain).toEqual([-0.3, 0, 0.3]);
+    expect(spec.layer[0].encoding.tooltip.map((t) => t.title)).toEqual(['n', 'SNR', 'GD − LNGD', 'GD']);
+    expect('title' in spec).toBe(false);
+  });
+
+  it('verdictMapSpec tooltips carry the regime, seed and margin when given', () => {
+    const spec = verdictMapSpec({
+      xLabel: 'eta', yLabel: 'm', points: [{ x: 1, y: 2, verdict: 'holds', margin: 0.5, seed: 7, regime: 'm=2, eta=1' }],
+    }) as unknown as { data: { values: Record<string, unknown>[] }; encoding: { tooltip: { field: string }[] } };
+    expect(spec.data.values[0]).toEqual({ x: 1, y: 2, verdict: 'holds', margin: 0.5, seed: 7, regime: 'm=2, eta=1' });
+    expect(spec.encoding.tooltip.map((t) => t.field)).toEqual(['x', 'y', 'verdict', 'margin', 'seed', 'regime']);
   });
 });
 

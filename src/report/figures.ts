@@ -32,7 +32,7 @@ function useFigureFontMetrics(): void {
 useFigureFontMetrics();
 
 /** House style merged under each spec's own config (the spec's settings win). */
-const FIGURE_CONFIG: Config = {
+export const FIGURE_CONFIG: Config = {
   font: FIGURE_FONT_FAMILY,
   background: 'white',
   padding: 12,

@@ -1,6 +1,7 @@
 import type { Clause, Verdict } from '../claims/types';
 import type { ClaimSummary } from '../engine/summary';
 import type { EngineSettings, Constants } from '../claims/types';
+import type { ReviewSummary } from '../review/types';
 
 /**
  * What a report is rendered from. A verify run writes `summary.json` (VerifySummary), a sweep run
@@ -113,6 +114,17 @@ export interface MorrisClaimResult {
   missing: number;
   factors: MorrisFactorSummary[];
   ranking: string[];
+  /** the claim's verdicts over a grid of its two most influential factors (by mu*), the others at the base */
+  map?: ClaimVerdictMap;
+}
+
+/** A claim's verdict map over the two factors its Morris screen ranks first. */
+export interface ClaimVerdictMap {
+  x: { factor: string; log: boolean };
+  y: { factor: string; log: boolean };
+  /** replicate seeds per cell */
+  replicates: number;
+  cells: { x: number; y: number; verdict: Verdict; margin: number | null; seed: number | string | null; regime: Record<string, number | string> }[];
 }
 
 export interface VerifySummary {
@@ -127,6 +139,8 @@ export interface VerifySummary {
   declarations?: ClaimDeclaration[];
   /** per paper: each claim's predicate evaluated in every other claim's working region */
   crossRegion?: CrossRegionMatrix[];
+  /** the review threads rerun (issue 9): a verdict per catalogue row (claimcheck review) */
+  review?: ReviewSummary;
 }
 
 export interface ClaimDeclaration {
@@ -182,6 +196,8 @@ export interface SweepPoint {
   verdict?: Verdict;
   margin?: number | null;
   seconds: number;
+  /** CPU time of the point's evaluation in its worker, when recorded */
+  cpuSeconds?: number;
   backend: string;
 }
 

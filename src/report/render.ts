@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../claims/constants';
+import type { HypothesisReport, Regime } from '../claims/types';
+import { canonicalJson } from '../util/canonical';
 import type { SweepSummary, VerifySummary } from './model';
 import { renderSweepReport } from './renderSweep';
 import { renderVerifyReport } from './renderVerify';
@@ -46,9 +48,40 @@ export function readSummary(file: string): VerifySummary | SweepSummary {
   return data as unknown as VerifySummary | SweepSummary;
 }
 
+/**
+ * Summaries written before counterexamples recorded their hypotheses: each takes them from the
+ * run's own store (results.jsonl), from the record of the same claim, tier and regime. The summary
+ * file is not changed; without the store the report says they were not recorded.
+ */
+export function withCounterexampleHypotheses(summary: VerifySummary, dir: string): VerifySummary {
+  const missing = summary.claims.some((c) => (c.counterexamples ?? []).some((x) => !x.hypotheses));
+  const file = join(dir, 'results.jsonl');
+  if (!missing || !existsSync(file)) return summary;
+  const found = new Map<string, HypothesisReport>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const r = JSON.parse(line) as { claim?: string; tier?: string; regime?: Regime; hypotheses?: HypothesisReport };
+      if (r.claim && r.tier && r.regime && r.hypotheses) found.set(`${r.claim}|${r.tier}|${canonicalJson(r.regime)}`, r.hypotheses);
+    } catch {
+      // a partial last line of a killed run: nothing to take from it
+    }
+  }
+  return {
+    ...summary,
+    claims: summary.claims.map((c) => ({
+      ...c,
+      counterexamples: (c.counterexamples ?? []).map((x) => {
+        const h = x.hypotheses ?? found.get(`${c.id}|${c.tier}|${canonicalJson(x.regime)}`);
+        return h ? { ...x, hypotheses: h } : x;
+      }),
+    })),
+  };
+}
+
 /** Re-renders the report of a run folder from its `summary.json` alone. Returns the kind of run and every file written. */
 export async function renderReport(dir: string): Promise<{ kind: 'verify' | 'sweep'; files: string[] }> {
   const summary = readSummary(join(dir, 'summary.json'));
-  if (summary.run.kind === 'verify') return { kind: 'verify', ...(await renderVerifyReport(dir, summary as VerifySummary)) };
+  if (summary.run.kind === 'verify') return { kind: 'verify', ...(await renderVerifyReport(dir, withCounterexampleHypotheses(summary as VerifySummary, dir))) };
   return { kind: 'sweep', ...(await renderSweepReport(dir, summary as SweepSummary)) };
 }
