@@ -89,6 +89,10 @@ export const claim: Claim = {
   paperSettings() {
     return paperASettings([PAPER_A_PRESETS.main, PAPER_A_PRESETS.heatmapCell, ...PAPER_A_PRESETS.appendix, ...PAPER_A_PRESETS.rebuttal]);
   },
+  /** the reviewers' counterexamples (review rows 2, 3): the headline where a reviewer says it fails */
+  robustnessSettings() {
+    return paperASettings(PAPER_A_PRESETS.reviewCounterexamples);
+  },
 
   ...regionHypothesesAndRegimes,
 

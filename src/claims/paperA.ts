@@ -604,7 +604,8 @@ export function regionPreflight<P extends { steps: number }>(
   const vacuous = vacuousVerdict(hypotheses, ctx);
   if (vacuous) return { early: vacuous };
   const base = regimeConfig(regime);
-  const paper = ctx.tier === 'paper';
+  // a named setting (paper tier, or a robustness regime from a preset) runs at the preset's own length
+  const paper = ctx.tier === 'paper' || typeof regime.preset === 'string';
   const p = plan(base, k, paper);
   const budget = budgetVerdict(p.steps, paper ? ctx : capSettings(ctx, k.runStepCap), hypotheses);
   if (budget) return { early: budget };
@@ -723,7 +724,9 @@ export const PAPER_A_PRESETS = {
   /** one heatmap cell where label-noise GD wins (low SNR) */
   heatmapCell: 'paper-a-heatmap-cell',
   /** the appendix variants (activation q, flip rate p, noise of the label-noise multiplier) */
-  appendix: ['paper-a-q3', 'paper-a-q4', 'paper-a-p03', 'paper-a-p04', 'paper-a-gauss', 'paper-a-uniform'],
+  appendix: ['paper-a-q3', 'paper-a-q4', 'paper-a-p03', 'paper-a-p04', 'paper-a-gauss', 'paper-a-uniform', 'paper-a-gauss-06', 'paper-a-uniform-23'],
+  /** the reviewers' counterexamples in the review thread (robustness regimes; claimcheck review rows 2, 3) */
+  reviewCounterexamples: ['paper-a-review-m3', 'paper-a-review-m3-sigma2'],
   /** the authors' rebuttal rows */
   rebuttal: ['paper-a-rebuttal-m10', 'paper-a-rebuttal-m3'],
 } as const;

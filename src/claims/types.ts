@@ -168,6 +168,12 @@ export interface Claim {
   paperSettings?(ctx: ClaimContext): PaperSetting[];
   /** why the paper tier is empty or what it covers (e.g. "paper B's synthetic settings were not recoverable") */
   paperNote?: string;
+  /**
+   * Named robustness regimes (e.g. a reviewer's counterexample from the review thread, shared with
+   * `claimcheck review`): run i < S of the robustness tier is setting i (seed drawn at path i, run
+   * at the preset's own length, never shrunk); later runs are drawn by `regimes('robustness')`.
+   */
+  robustnessSettings?(ctx: ClaimContext): PaperSetting[];
   evaluate(regime: Regime, ctx: EvalContext): Promise<Evaluation>;
   /**
    * Re-derive the claim's `calibrated` constants on the calibration seed stream (never the scoring

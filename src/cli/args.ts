@@ -2,12 +2,8 @@
  * A small, strict command-line parser: every flag is declared, an unknown flag or a missing or
  * malformed value is a `UsageError` naming the flag.
  */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+import { UsageError } from '../util/errors';
+export { UsageError };
 
 export type FlagKind = 'string' | 'int' | 'number' | 'boolean' | 'list';
 

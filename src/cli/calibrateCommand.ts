@@ -3,7 +3,7 @@ import { CLAIMS, selectClaims } from '../claims/registry';
 import { calibrateClaim, calibratedConstants, ClaimCalibration, writeCalibratedProfile } from '../engine/calibrate';
 import { createPool, defaultWorkers } from '../engine/pool';
 import { FlagSpec, parseArgs, UsageError, usage } from './args';
-import { COMMON_FLAGS, engineFromFlag, profileFromFlag } from './common';
+import { COMMON_FLAGS, engineFromFlag, loadClaimsFrom, profileFromFlag } from './common';
 
 const FLAGS: Record<string, FlagSpec> = {
   ...COMMON_FLAGS,
@@ -24,6 +24,7 @@ export async function calibrateCommand(argv: string[]): Promise<number> {
     process.stdout.write(usage('calibrate', '<id...|all> [--out FILE] [flags]', FLAGS));
     return 0;
   }
+  await loadClaimsFrom(flags['claims-from']);
   const named = selectClaims(positional);
   const claims = positional.includes('all') ? CLAIMS.filter((c) => calibratedConstants(c).length > 0) : named;
   const budget = typeof flags.budget === 'number' ? flags.budget : 1;

@@ -8,7 +8,7 @@ import type { ClaimSummary, RegimeRecord } from '../engine/summary';
 import { atomicWriteJson } from '../util/atomicWrite';
 import { createProgress } from '../util/progress';
 import { FlagSpec, parseArgs, UsageError, usage } from './args';
-import { COMMON_FLAGS, engineFromFlag, positiveInt, profileFromFlag, reportsBase, TIER_FLAGS, tiersFromFlags } from './common';
+import { COMMON_FLAGS, engineFromFlag, loadClaimsFrom, positiveInt, profileFromFlag, reportsBase, TIER_FLAGS, tiersFromFlags } from './common';
 import type { Claim, Tier } from '../claims/types';
 import { claimContext } from '../claims/context';
 import { hasTier } from '../engine/generate';
@@ -71,6 +71,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     process.stdout.write(usage('check', '<id...|all> [--tier T] [flags]', FLAGS));
     return 0;
   }
+  await loadClaimsFrom(flags['claims-from']);
   const claims = selectClaims(positional);
   const tiers = tiersFromFlags(flags, ['working']);
   const failOn = failTiers(flags['fail-on'], 'breaks');

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CLAIMS } from '../claims/registry';
+import { CLAIMS, loadClaimModule } from '../claims/registry';
 import { ConstantsProfile, InputError, loadProfile } from '../claims/constants';
 import { TIERS, Tier } from '../claims/types';
 import type { EngineChoice } from '../training/config';
@@ -13,7 +13,17 @@ export const COMMON_FLAGS = {
   workers: { kind: 'int', help: 'worker processes (default: one per core; 0 = in this process)' },
   quiet: { kind: 'boolean', help: 'no progress line' },
   help: { kind: 'boolean', help: 'this help' },
+  'claims-from': { kind: 'list', help: 'a module (.js, .cjs or .mjs) exporting claims or papers of your own (defineClaim/definePaper); repeatable; workers load it too' },
 } satisfies Record<string, FlagSpec>;
+
+/**
+ * --claims-from FILE (repeatable): load each module and register its claims and papers before the
+ * command resolves claim ids. A bad path or a module exporting nothing is one line and exit 2.
+ */
+export async function loadClaimsFrom(flag: unknown): Promise<void> {
+  const files = Array.isArray(flag) ? (flag as string[]) : typeof flag === 'string' ? [flag] : [];
+  for (const f of files) await loadClaimModule(f, { flag: '--claims-from' });
+}
 
 /** Flags shared by the commands that run claims. */
 export function profileFromFlag(flag: unknown): ConstantsProfile {
@@ -61,7 +71,10 @@ export function positiveInt(name: string, v: unknown, fallback: number): number 
 }
 
 export function reportsBase(): string {
-  return process.env.CLAIMCHECK_REPORTS ?? path.join(packageRoot(), 'reports');
+  // an installed package (node_modules/claimcheck) writes its reports where it is run, not into node_modules
+  const root = packageRoot();
+  const base = root.split(path.sep).includes('node_modules') ? process.cwd() : root;
+  return process.env.CLAIMCHECK_REPORTS ?? path.join(base, 'reports');
 }
 
 export { InputError };

@@ -12,11 +12,25 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> =
   check: { load: async () => (await import('./checkCommand')).checkCommand, help: 'test claims as properties over drawn regimes' },
   calibrate: { load: async () => (await import('./calibrateCommand')).calibrateCommand, help: 're-derive calibrated constants on the calibration seed stream and write a profile' },
   replay: { load: async () => (await import('./replayCommand')).replayCommand, help: 're-evaluate one result from its seed and path' },
-  assumptions: { load: async () => (await import('./assumptionsCommand')).assumptionsCommand, help: "audit a setting against paper A's assumption and paper B's conditions" },
+  assumptions: { load: async () => (await import('./assumptionsCommand')).assumptionsCommand, help: "audit a setting against each paper's assumptions (paper A's assumption, paper B's conditions, a plug-in paper's audits)" },
   verify: { load: async () => (await import('./verifyCommand')).verifyCommand, help: 'the main job: every claim in each tier, figures and a report in reports/latest' },
   sweep: { load: async () => (await import('./sweepCommand')).sweepCommand, help: 'map a training metric or a claim over named axes (phase diagrams)' },
   report: { load: async () => (await import('./reportCommand')).reportCommand, help: 'render (or merge shards of) a results folder' },
+  review: { load: async () => (await import('./reviewCommand')).reviewCommand, help: "rerun the review threads' experiments and questions, a verdict per row" },
 };
+
+/** Commands that never look at a claim: they do not load the built-in papers. */
+const NO_CLAIMS = new Set(['train', 'presets']);
+
+/**
+ * The CLI is one of the two places that hand the built-in papers (properties/index.ts) to the
+ * engine (the other is the package entry, src/index.ts); workers load the same module by path.
+ */
+export async function registerBuiltinPapers(): Promise<void> {
+  const builtin = await import('../../properties');
+  const { registerPapers } = await import('../claims/registry');
+  registerPapers(builtin.PAPERS, { module: { file: builtin.MODULE_FILE, builtin: true } });
+}
 
 function help(): string {
   const rows = Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(12)}${c.help}`);
@@ -37,6 +51,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     checkEnvironment();
+    if (!NO_CLAIMS.has(cmd)) await registerBuiltinPapers();
     return await (await c.load())(rest);
   } catch (e) {
     return reportError(cmd, e);

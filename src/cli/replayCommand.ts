@@ -2,12 +2,13 @@ import { findClaim } from '../claims/registry';
 import { replay } from '../engine/check';
 import { createPool } from '../engine/pool';
 import { FlagSpec, parseArgs, UsageError, usage } from './args';
-import { COMMON_FLAGS, engineFromFlag, profileFromFlag, TIER_FLAGS, tiersFromFlags } from './common';
+import { COMMON_FLAGS, engineFromFlag, loadClaimsFrom, profileFromFlag, TIER_FLAGS, tiersFromFlags } from './common';
 
 const FLAGS: Record<string, FlagSpec> = {
   constants: COMMON_FLAGS.constants,
   engine: COMMON_FLAGS.engine,
   help: COMMON_FLAGS.help,
+  'claims-from': COMMON_FLAGS['claims-from'],
   ...TIER_FLAGS,
   seed: { kind: 'int', help: 'the fast-check seed of the result' },
   path: { kind: 'string', help: 'the fast-check path of the result, e.g. 7 or 7:0:1' },
@@ -25,6 +26,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   if (flags.path === undefined) throw new UsageError('--path is required (the fast-check path printed with the result, e.g. --path 7 or --path 7:0:1)');
   if (typeof flags.path !== 'string' || !/^\d+(:\d+)*$/.test(flags.path)) throw new UsageError(`--path must look like 7 or 7:0:1 (got ${JSON.stringify(flags.path)})`);
   if (flags.path.split(':').some((x) => Number(x) >= 1_000_000) || flags.path.split(':').length > 10_000) throw new UsageError(`--path ${flags.path.length > 40 ? flags.path.slice(0, 40) + '...' : flags.path}: each step must be below 1000000 (runs are at most 1000000), at most 10000 steps`);
+  await loadClaimsFrom(flags['claims-from']);
   const claim = findClaim(positional[0]);
   const tiers = tiersFromFlags(flags, ['working']);
   if (tiers.length !== 1) throw new UsageError('--tier: name exactly one tier (as printed with the result)');

@@ -1,11 +1,10 @@
 import * as path from 'path';
 import { findClaim } from '../claims/registry';
-import { cores, createPool, defaultWorkers } from '../engine/pool';
-import { discardRunDir, prepareRunDir, resolveRunDir } from '../engine/runDir';
-import { openStore } from '../engine/store';
+import { cores, defaultWorkers } from '../engine/pool';
+import { resolveRunDir, type RunMeta } from '../engine/runDir';
+import { openRunSession } from '../engine/runSession';
 import type { SweepPoint } from '../report/model';
 import { atomicWriteJson } from '../util/atomicWrite';
-import { createProgress } from '../util/progress';
 import { parseAxis } from '../sweep/axes';
 import { DesignPoint, gridDesign, randomDesign } from '../sweep/design';
 import { parseShard, inShard, Shard, shardLabel } from '../engine/shard';
@@ -19,7 +18,7 @@ import type { SweepRunMeta } from '../sweep/summarize';
 import { parseAlgo } from '../training/config';
 import { gitRevision } from '../report/runInfo';
 import { FlagSpec, parseArgs, reproduceCommand, UsageError, usage } from './args';
-import { COMMON_FLAGS, engineFromFlag, profileFromFlag, reportsBase, TIER_FLAGS, tiersFromFlags } from './common';
+import { COMMON_FLAGS, engineFromFlag, loadClaimsFrom, profileFromFlag, reportsBase, TIER_FLAGS, tiersFromFlags } from './common';
 import { configFromFlags } from './trainCommand';
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -58,6 +57,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const base = configFromFlags({ preset: flags.preset, set: flags.set });
   let target: SweepSpec['target'];
   if (typeof flags.claim === 'string') {
+    await loadClaimsFrom(flags['claims-from']);
     const claim = findClaim(flags.claim);
     if (flags.replicates !== undefined && !(Number.isInteger(flags.replicates) && (flags.replicates as number) >= 1)) throw new UsageError(`--replicates must be a positive integer (got ${JSON.stringify(flags.replicates)})`);
     target = { kind: 'claim', claim: claim.id, mode: tiersFromFlags(flags, ['robustness'])[0], ...(typeof flags.replicates === 'number' ? { replicates: flags.replicates } : {}) };
@@ -90,26 +90,20 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const dir = resolveRunDir(reportsBase(), 'sweep', flags.out as string | undefined, resume);
   const command = reproduceCommand('sweep', argv, FLAGS);
   const meta: SweepRunMeta = { kind: 'sweep', argv: ['claimcheck', 'sweep', ...argv], startedAt: new Date().toISOString(), spec, command, shards: [shardLabel(shard)] };
-  const fresh = !resume;
-  prepareRunDir(dir, meta as unknown as Parameters<typeof prepareRunDir>[1], resume);
-  const store = openStore<SweepPoint>(path.join(dir, 'results.jsonl'));
-  const progress = createProgress({ total: design.length, label: 'sweep', quiet: Boolean(flags.quiet) });
+  // a fresh run that fails before storing anything leaves no folder behind (runSession)
+  const session = openRunSession<SweepPoint>({
+    dir, meta: meta as unknown as RunMeta, resume, label: 'sweep', total: design.length, quiet: Boolean(flags.quiet), workers,
+    poolOptions: typeof flags.timeout === 'number' ? { timeoutMs: flags.timeout * 1000 } : {},
+  });
+  const { store } = session;
   const t0 = Date.now();
-  let pool: ReturnType<typeof createPool> | null = null;
   try {
-    pool = createPool(workers, undefined, typeof flags.timeout === 'number' ? { timeoutMs: flags.timeout * 1000 } : {});
-    await runSweep(spec, design, shard, pool, store, profile, progress);
+    await runSweep(spec, design, shard, session.pool, store, profile, session.progress);
   } catch (e) {
-    progress.done();
-    await pool?.close();
-    store.close();
-    // a fresh run that stored nothing leaves no folder behind
-    if (fresh && store.records().length === 0) discardRunDir(dir);
+    await session.abandon();
     throw e;
   }
-  progress.done();
-  await pool!.close();
-  store.close();
+  await session.close();
   const metaDone: SweepRunMeta = { ...meta, seconds: (Date.now() - t0) / 1000, finishedAt: new Date().toISOString(), gitRevision: gitRevision() };
   let summary;
   try {

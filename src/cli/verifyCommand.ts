@@ -1,19 +1,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { createPool, defaultWorkers, EvaluatorPool } from '../engine/pool';
+import { defaultWorkers, EvaluatorPool } from '../engine/pool';
 import { latestRunDir, prepareRunDir, requestDifference, resolveRunDir } from '../engine/runDir';
-import { openStore, StoreRecord } from '../engine/store';
+import type { StoreRecord } from '../engine/store';
+import { openRunSession } from '../engine/runSession';
 import { mergeStores, parseShard, Shard, shardLabel } from '../engine/shard';
 import { InputError } from '../claims/constants';
 import type { VerifySummary } from '../report/model';
 import { renderReport } from '../report/render';
 import { readRunMeta } from '../sweep/summarize';
 import { atomicWriteJson } from '../util/atomicWrite';
-import { createProgress } from '../util/progress';
 import { DEFAULT_PLAN, scalePlan } from '../verify/plan';
 import { morrisBases, plannedUnits, pointLatest, runVerify } from '../verify/verify';
 import { FlagSpec, parseArgs, UsageError, usage } from './args';
-import { COMMON_FLAGS, engineFromFlag, profileFromFlag, reportsBase } from './common';
+import { COMMON_FLAGS, engineFromFlag, loadClaimsFrom, profileFromFlag, reportsBase } from './common';
 import { exitForBreaks, failTiers, summaryLine } from './checkCommand';
 import { selectClaims } from '../claims/registry';
 import type { EngineChoice } from '../training/config';
@@ -43,6 +43,8 @@ interface VerifyRequest {
   engine?: EngineChoice;
   shard?: string;
   figures?: boolean;
+  /** --claims-from modules (absolute paths): loaded again by a resume or a merge */
+  claimsFrom?: string[];
 }
 
 /** A pool that counts the claim evaluations it had to make (a merge of complete shards makes none). */
@@ -58,21 +60,24 @@ function countingPool(pool: EvaluatorPool): EvaluatorPool & { evaluations: () =>
 }
 
 async function executeVerify(dir: string, req: VerifyRequest, opts: { shard: Shard; workers?: number; quiet: boolean }) {
+  await loadClaimsFrom(req.claimsFrom);
   const profile = profileFromFlag(req.profile);
   const plan = { ...scalePlan(DEFAULT_PLAN, req.budget), figures: req.figures !== false };
   const claims = selectClaims(req.claims);
   const engine = req.engine ?? 'auto';
-  const store = openStore<StoreRecord>(path.join(dir, 'results.jsonl'));
   const morrisPoints = morrisBases(profile, req.seed, plan, claims).reduce((a, b) => a + b.trajectories * (b.k + 1), 0);
-  const progress = createProgress({ total: Math.ceil(plannedUnits(plan, morrisPoints, claims) / opts.shard.count), label: `verify${opts.shard.count > 1 ? ` ${shardLabel(opts.shard)}` : ''}`, quiet: opts.quiet });
-  const pool = countingPool(createPool(opts.workers ?? defaultWorkers()));
+  // the folder was prepared by verifyCommand (or is a merge's target): store, progress and pool only
+  const session = openRunSession<StoreRecord>({
+    dir, resume: true, label: `verify${opts.shard.count > 1 ? ` ${shardLabel(opts.shard)}` : ''}`, quiet: opts.quiet,
+    total: Math.ceil(plannedUnits(plan, morrisPoints, claims) / opts.shard.count), workers: opts.workers ?? defaultWorkers(),
+  });
+  const { store, progress } = session;
+  const pool = countingPool(session.pool);
   let summary: VerifySummary;
   try {
     summary = await runVerify({ dir, claims, plan, budget: req.budget, seed: req.seed, profile, engine, pool, store, progress, argv: ['claimcheck', 'verify', ...req.argv], startedAt: req.startedAt, shard: opts.shard });
   } finally {
-    progress.done();
-    await pool.close();
-    store.close();
+    await session.close();
   }
   return { summary, evaluations: pool.evaluations() };
 }
@@ -95,6 +100,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   const failOn = failTiers(flags['fail-on'], 'never');
   const shard = parseShard(typeof flags.shard === 'string' ? flags.shard : undefined);
   if (shard.from) process.stderr.write(`verify: shard ${shardLabel(shard)} (from ${shard.from})\n`);
+  await loadClaimsFrom(flags['claims-from']);
   profileFromFlag(flags.constants); // validated before any work
   const engine = engineFromFlag(flags.engine);
   const base = reportsBase();
@@ -107,6 +113,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   const req: VerifyRequest = {
     kind: 'verify', argv, startedAt: new Date().toISOString(), seed, budget, profile: typeof flags.constants === 'string' ? flags.constants : 'default',
     claims: claims.map((c) => c.id), engine, shard: shardLabel(shard), figures: figuresFlag(flags.figures),
+    ...(Array.isArray(flags['claims-from']) ? { claimsFrom: (flags['claims-from'] as string[]).map((f) => path.resolve(f)) } : {}),
   };
   prepareRunDir(dir, { ...req, plan: { ...scalePlan(DEFAULT_PLAN, budget), figures: req.figures } } as unknown as Parameters<typeof prepareRunDir>[1], resume);
   if (resume) process.stderr.write(`verify: resuming ${dir}\n`);

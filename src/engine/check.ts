@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import * as fs from 'fs';
+import { claimModule } from '../claims/registry';
 import { claimContext } from '../claims/context';
 import type { ConstantsProfile } from '../claims/constants';
 import type { Claim, Regime, SeedStream, Tier } from '../claims/types';
@@ -40,11 +42,19 @@ export interface CheckOptions {
 }
 
 export function replayCommand(claimId: string, tier: Tier, seed: number, path: string, extra = ''): string {
-  return `npx claimcheck replay ${claimId} --tier ${tier} --seed ${seed} --path ${path}${extra ? ' ' + extra : ''}`;
+  // a plug-in claim is found by replay only when its module is loaded too: name it (absolute path)
+  const mod = claimModule(claimId);
+  const from = mod && !mod.builtin ? ` --claims-from ${shellWord(mod.file)}` : '';
+  return `npx claimcheck replay ${claimId} --tier ${tier} --seed ${seed} --path ${path}${from}${extra ? ' ' + extra : ''}`;
 }
 
+function shellWord(a: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The --constants flag of a replay: only a profile that is a file on disk can be named (an in-memory one cannot be replayed by the CLI). */
 export function profileFlags(profile: ConstantsProfile): string {
-  return profile.name === 'default' ? '' : `--constants ${profile.file}`;
+  return profile.name === 'default' || !fs.existsSync(profile.file) ? '' : `--constants ${shellWord(profile.file)}`;
 }
 
 function isBreak(r: Pick<RegimeRecord, 'verdict'>): boolean {
@@ -75,7 +85,7 @@ export async function evaluateRecord(
     ...(ev.units ? { units: ev.units } : {}),
     ...(ev.note ? { note: ev.note } : {}),
     ...(out.error ? { error: out.error } : {}),
-    seconds: out.seconds, backend: out.backend, engine: opts.engine,
+    seconds: out.seconds, ...(out.cpuSeconds !== undefined ? { cpuSeconds: out.cpuSeconds } : {}), backend: out.backend, engine: opts.engine,
     // a shrink step's path inside fast-check's tree is not known here: its counterexample carries it
     replay: kind === 'run' ? replayCommand(claim.id, opts.tier, opts.seed, path, opts.replayFlags ?? profileFlags(opts.profile)) : '',
   };
@@ -119,6 +129,8 @@ function counterexampleOf(claim: Claim, rec: RegimeRecord, x: { regime: Regime; 
     shrinkEvaluations: x.spent,
     ...(breakingSeeds.length ? { breakingSeeds } : {}),
     ...(rec.note ? { note: rec.note } : {}),
+    // the hypotheses its regime met and violated, clause by clause (the report says which)
+    ...(rec.hypotheses ? { hypotheses: rec.hypotheses } : {}),
   };
 }
 
@@ -147,6 +159,11 @@ export async function runClaimTier(claim: Claim, opts: CheckOptions): Promise<Su
       const arb = claim.regimes(opts.tier, ctx);
       const seen = new Set<string>();
       for (const b of breaks) {
+        // a named robustness regime (a preset) is not shrunk either: it is its own counterexample
+        if (typeof b.regime.preset === 'string') {
+          counterexamples.push(counterexampleOf(claim, b, { regime: b.regime, path: b.path, from: b, spent: 0 }, opts));
+          continue;
+        }
         const cx = await shrinkBreak(claim, arb, b, opts);
         // two draws often shrink to the same minimal regime: report it once
         const id = canonicalJson(cx.regime);

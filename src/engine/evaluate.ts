@@ -10,6 +10,11 @@ export async function evaluateHere(job: Omit<ClaimJob, 'kind'>, given?: Claim): 
   const claim = given ?? (await import('../claims/registry')).findClaim(job.claimId);
   const backend = await initBackend();
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
+  const cpuSeconds = () => {
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1e6;
+  };
   try {
     const evaluation = await claim.evaluate(job.regime, {
       constants: job.constants,
@@ -19,12 +24,13 @@ export async function evaluateHere(job: Omit<ClaimJob, 'kind'>, given?: Claim): 
       stream: job.stream ?? 'score',
       engine: job.engine,
     });
-    return { evaluation, seconds: Number(process.hrtime.bigint() - t0) / 1e9, backend };
+    return { evaluation, seconds: Number(process.hrtime.bigint() - t0) / 1e9, cpuSeconds: cpuSeconds(), backend };
   } catch (e) {
     const err = e as Error;
     return {
       evaluation: { verdict: 'error', margin: null, measurements: {}, hypotheses: { holds: false, clauses: [] }, note: `evaluation failed: ${err.message}` },
       seconds: Number(process.hrtime.bigint() - t0) / 1e9,
+      cpuSeconds: cpuSeconds(),
       backend,
       error: err.stack ?? err.message,
     };

@@ -36,6 +36,12 @@ export function tierRegimeAt(claim: Claim, tier: Tier, ctx: ClaimContext, seed: 
     const s = settings[i % settings.length];
     return { ...s.regime, seed: regimeAt(paperSeed, seed, String(i)).seed, preset: s.preset };
   }
+  if (tier === 'robustness' && !path.includes(':')) {
+    // the claim's named robustness regimes come first (a reviewer's counterexample), then drawn ones
+    const named = claim.robustnessSettings?.(ctx) ?? [];
+    const i = Number(path);
+    if (i < named.length) return { ...named[i].regime, seed: regimeAt(paperSeed, seed, path).seed, preset: named[i].preset };
+  }
   return regimeAt(claim.regimes(tier, ctx), seed, path);
 }
 

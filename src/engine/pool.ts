@@ -6,6 +6,8 @@ import type { ClaimJob, EvalOutcome, Job, TrainJob, WorkerMessage, TrainBatchJob
 import type { TrainResult } from '../training/train';
 import type { Claim } from '../claims/types';
 import { InputError } from '../claims/constants';
+import { registeredModules } from '../claims/registry';
+import type { ClaimModule } from '../claims/registry';
 import { RunError } from '../util/errors';
 
 /**
@@ -40,6 +42,8 @@ export interface PoolOptions {
   timeoutMs?: number;
   /** where notes go (default stderr) */
   note?: (line: string) => void;
+  /** the claim modules each worker loads at start-up (default: every module registered when it starts) */
+  modules?: readonly ClaimModule[];
 }
 
 /** Default per-evaluation time limit: long enough for the heaviest claim evaluation at a large budget. */
@@ -190,7 +194,9 @@ export function createPool(workers = defaultWorkers(), claims?: Map<string, Clai
   }
 
   function spawn(): Slot {
-    const child = fork(entry.file, [], {
+    // the worker's start-up argument: the modules that declare the claims (built-in papers, --claims-from)
+    const modules = opts.modules ?? registeredModules();
+    const child = fork(entry.file, [JSON.stringify(modules)], {
       execArgv: entry.execArgv,
       // stderr is read here (never inherited): a dying worker's output becomes part of one error line
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

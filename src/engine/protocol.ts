@@ -35,6 +35,8 @@ export type Job = ClaimJob | TrainJob | TrainBatchJob;
 export interface EvalOutcome {
   evaluation: Evaluation;
   seconds: number;
+  /** CPU time (user + system) of the evaluating process during the evaluation; a worker runs one evaluation at a time */
+  cpuSeconds?: number;
   backend: string;
   /** set when evaluate threw (or its worker died twice, or it hit the time limit): the verdict is then `error` and this says why */
   error?: string;

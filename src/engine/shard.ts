@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../claims/constants';
-import { UsageError } from '../cli/args';
+import { UsageError } from '../util/errors';
 import { makeDirs } from '../util/atomicWrite';
 import { openStore, readStore, Keyed } from './store';
 

@@ -26,6 +26,8 @@ export interface RegimeRecord {
   note?: string;
   error?: string;
   seconds: number;
+  /** CPU time of the evaluation in its worker (absent in stores written before it was recorded: `seconds` stands in) */
+  cpuSeconds?: number;
   backend: string;
   engine: string;
   replay: string;
@@ -44,6 +46,8 @@ export interface Counterexample {
   /** the training seeds of its units that broke */
   breakingSeeds?: number[];
   note?: string;
+  /** the claim's hypotheses evaluated at its regime, clause by clause (absent in summaries written before they were recorded) */
+  hypotheses?: Evaluation['hypotheses'];
 }
 
 /** The judgement of one set of units: counts, hold rate, interval, verdict, units to settle. */
@@ -172,7 +176,7 @@ export function summarize(x: SummaryInput, judgedTogether = 1): ClaimSummary {
     counterexamples: x.counterexamples,
     constants: x.constants, settings: x.settings, profile: x.profile, seed: x.seed,
     backends: [...new Set(x.records.map((r) => r.backend))],
-    seconds: x.records.reduce((a, r) => a + (r.seconds ?? 0), 0),
+    seconds: x.records.reduce((a, r) => a + (r.cpuSeconds ?? r.seconds ?? 0), 0),
   };
   if (x.derivedFrom) out.derivedFrom = x.derivedFrom;
   if (j.decisive === 0) {

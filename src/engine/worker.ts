@@ -27,9 +27,18 @@ process.on('unhandledRejection', (e) => {
   process.exit(70);
 });
 
+/** The claim modules the parent registered (its start-up argument): loaded before the first job. */
+async function loadClaimModules(): Promise<void> {
+  const arg = process.argv[2];
+  if (!arg) return;
+  const { loadClaimModule } = await import('../claims/registry');
+  for (const m of JSON.parse(arg) as { file: string; builtin: boolean }[]) await loadClaimModule(m.file, { flag: 'claim module', builtin: m.builtin });
+}
+
 void (async () => {
   let backend: string;
   try {
+    await loadClaimModules();
     backend = await initBackend();
   } catch (e) {
     send({ type: 'start-failed', message: (e as Error).message ?? String(e) });

@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/args';
+import { UsageError } from '../util/errors';
 import { FIELDS, TrainConfig } from '../training/config';
 import type { SweepAxis } from '../report/model';
 

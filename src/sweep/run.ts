@@ -78,7 +78,7 @@ function metricPoint(spec: SweepSpec, dp: DesignPoint, series: string, r: TrainR
 }
 
 /** A batch on the pool: its trainBatch job, else the generic job runner, else run by run (a pool wrapper may offer fewer methods). */
-function trainOnPool(pool: EvaluatorPool, job: { configs: TrainConfig[]; engine: EngineChoice; perSample: boolean }): Promise<TrainResult[]> {
+export function trainOnPool(pool: EvaluatorPool, job: { configs: TrainConfig[]; engine: EngineChoice; perSample: boolean }): Promise<TrainResult[]> {
   if (typeof pool.trainBatch === 'function') return pool.trainBatch(job);
   if (typeof pool.run === 'function') return pool.run({ kind: 'trainBatch', ...job }) as Promise<TrainResult[]>;
   return Promise.all(job.configs.map((config) => pool.train({ config, engine: job.engine, perSample: job.perSample })));

@@ -23,6 +23,14 @@ export class PathError extends Error {
   }
 }
 
+/** A flag or argument that is wrong (exit 2): thrown by the CLI's parser and by anything that reads flags. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
 /** Names of the error classes that are bad input (exit 2); compared by name, so no import cycle. */
 export const INPUT_ERRORS = ['UsageError', 'ConfigError', 'InputError', 'StoreCorruptError', 'ResourceError', 'PathError', 'LockError'];
 

@@ -4,7 +4,8 @@ import type { ConstantsProfile } from '../claims/constants';
 import type { Claim, Regime } from '../claims/types';
 import type { EvaluatorPool } from '../engine/pool';
 import type { Store } from '../engine/store';
-import type { MorrisClaimResult } from '../report/model';
+import type { ClaimVerdictMap, MorrisClaimResult } from '../report/model';
+import type { Verdict } from '../claims/types';
 import { regimeHash } from '../util/canonical';
 
 /**
@@ -60,30 +61,86 @@ export function applyKnobs(base: Regime, knobs: Knob[], values: Record<string, n
   return out;
 }
 
+type MorrisStore = Store<{ key: string; margin: number | null; verdict: string; regime: Regime; seconds: number; cpuSeconds?: number; backend: string }>;
+type Engine = 'auto' | 'coefficient' | 'weight' | 'reference';
+
+/** The claim evaluated at one regime in the robustness tier, from the store when it was evaluated before. */
+async function evaluateAt(claim: Claim, regime: Regime, profile: ConstantsProfile, pool: EvaluatorPool, store: MorrisStore, engine: Engine) {
+  const ctx = claimContext(claim, profile);
+  const key = `morris/${claim.id}/${regimeHash({ regime, constants: ctx.constants, settings: ctx.settings, engine })}`;
+  let rec = store.get(key);
+  if (!rec) {
+    const out = await pool.evaluate({ claimId: claim.id, regime, tier: 'robustness', engine, ...ctx });
+    rec = { key, margin: out.evaluation.margin, verdict: out.evaluation.verdict, regime, seconds: out.seconds, ...(out.cpuSeconds !== undefined ? { cpuSeconds: out.cpuSeconds } : {}), backend: out.backend };
+    if (!store.has(key)) store.append(rec);
+  }
+  return rec;
+}
+
+/** `points` values of a factor's range: ends included, evenly spaced on its scale (log: geometric; int: rounded). */
+export function factorGrid(f: Omit<MorrisFactor, 'name'>, points: number): number[] {
+  const t = Array.from({ length: points }, (_, i) => (points === 1 ? 0.5 : i / (points - 1)));
+  const vals = t.map((u) => (f.scale === 'log' ? f.lo * (f.hi / f.lo) ** u : f.lo + (f.hi - f.lo) * u)).map((v) => (f.scale === 'int' ? Math.round(v) : v));
+  return [...new Set(vals)];
+}
+
+/** The factors' values at the base regime itself (relative knobs 1, absolute knobs the base's value). */
+function baseValues(base: Regime, knobs: Knob[]): Record<string, number> {
+  return Object.fromEntries(knobs.map((k) => [factorName(k), k.kind === 'rel' ? 1 : (base[k.key] as number)]));
+}
+
+export interface MorrisMapOptions {
+  /** points per axis of the verdict map over the two top factors (0: no map) */
+  grid: number;
+  /** replicate seeds per map cell */
+  replicates: number;
+}
+
+/**
+ * The claim's verdicts over a grid of the two factors the screen ranks first (by mu*), every other
+ * factor at the base regime: where along its most influential knobs the claim stops holding.
+ */
+async function topFactorMap(
+  claim: Claim, base: Regime, knobs: Knob[], ranking: readonly string[], profile: ConstantsProfile, pool: EvaluatorPool, store: MorrisStore, engine: Engine, opts: MorrisMapOptions,
+): Promise<ClaimVerdictMap | undefined> {
+  const top = ranking.slice(0, 2).map((name) => knobs.find((k) => factorName(k) === name)).filter((k): k is Knob => Boolean(k));
+  if (top.length < 2 || opts.grid < 2) return undefined;
+  const mapProfile = { ...profile, settings: { ...profile.settings, replicates: Math.min(profile.settings.replicates, opts.replicates) } };
+  const [kx, ky] = top;
+  const xs = factorGrid(kx.factor, opts.grid);
+  const ys = factorGrid(ky.factor, opts.grid);
+  const at = baseValues(base, knobs);
+  const cells = await Promise.all(xs.flatMap((x) => ys.map(async (y) => {
+    const regime = applyKnobs(base, knobs, { ...at, [factorName(kx)]: x, [factorName(ky)]: y });
+    const rec = await evaluateAt(claim, regime, mapProfile, pool, store, engine);
+    return { x, y, verdict: rec.verdict as Verdict, margin: typeof rec.margin === 'number' ? rec.margin : null, seed: regime.seed ?? null, regime };
+  })));
+  return {
+    x: { factor: factorName(kx), log: kx.factor.scale === 'log' },
+    y: { factor: factorName(ky), log: ky.factor.scale === 'log' },
+    replicates: mapProfile.settings.replicates,
+    cells,
+  };
+}
+
 export async function morrisForClaim(
   claim: Claim, base: Regime, trajectories: number, seed: number, profile: ConstantsProfile, pool: EvaluatorPool,
-  store: Store<{ key: string; margin: number | null; verdict: string; regime: Regime; seconds: number; backend: string }>, engine: 'auto' | 'coefficient' | 'weight' | 'reference',
+  store: MorrisStore, engine: Engine,
   onPoint?: () => void,
+  map: MorrisMapOptions = { grid: 0, replicates: 1 },
 ): Promise<MorrisClaimResult> {
   const knobs = knobsFor(base);
   const problem = knobs.map((k) => ({ name: factorName(k), ...k.factor }));
   const sample = morrisSample(problem, { trajectories, levels: 4, seed });
-  const ctx = claimContext(claim, profile);
   const outputs = await Promise.all(
     sample.points.map(async (values) => {
-      const regime = applyKnobs(base, knobs, values);
-      const key = `morris/${claim.id}/${regimeHash({ regime, constants: ctx.constants, settings: ctx.settings, engine })}`;
-      let rec = store.get(key);
-      if (!rec) {
-        const out = await pool.evaluate({ claimId: claim.id, regime, tier: 'robustness', engine, ...ctx });
-        rec = { key, margin: out.evaluation.margin, verdict: out.evaluation.verdict, regime, seconds: out.seconds, backend: out.backend };
-        if (!store.has(key)) store.append(rec);
-      }
+      const rec = await evaluateAt(claim, applyKnobs(base, knobs, values), profile, pool, store, engine);
       onPoint?.();
       return rec.margin === null || typeof rec.margin !== 'number' ? NaN : rec.margin;
     }),
   );
   const analysis = morrisAnalyze(problem, sample, outputs, { seed });
+  const verdictMap = await topFactorMap(claim, base, knobs, analysis.ranking, profile, pool, store, engine, map);
   return {
     claim: claim.id,
     output: "margin (signed distance to the predicate's threshold; > 0 holds)",
@@ -96,5 +153,6 @@ export async function morrisForClaim(
       mu: f.mu, muStar: f.muStar, sigma: f.sigma, n: f.n, muStarCi: f.muStarCi,
     })),
     ranking: [...analysis.ranking],
+    ...(verdictMap ? { map: verdictMap } : {}),
   };
 }

@@ -17,8 +17,14 @@ export interface VerifyPlan {
   heatmapGrid: number;
   /** points per axis of the width x learning-rate map of A.separation */
   separationGrid: number;
-  /** Morris trajectories per claim (each costs k + 1 evaluations) */
+  /** Morris trajectories per claim (each costs k + 1 evaluations); 2 at least, so that sigma is defined */
   morrisTrajectories: number;
+  /** replicate seeds per Morris evaluation (a margin for ranking knobs, not a verdict's evidence) */
+  morrisReplicates: number;
+  /** points per axis of each claim's verdict map over its two top Morris factors (0: none) */
+  claimMapGrid: number;
+  /** replicate seeds per cell of those maps */
+  claimMapReplicates: number;
   /** Morris trajectories for the scaling-law claims (0: skipped at the default budget) */
   morrisScalingTrajectories: number;
   /**
@@ -37,7 +43,11 @@ export const DEFAULT_PLAN: VerifyPlan = {
   crossRuns: 1,
   heatmapGrid: 4,
   separationGrid: 4,
-  morrisTrajectories: 1,
+  // 2 trajectories at 2 seeds cost what 1 at 4 did, and give every factor two effects (a sigma)
+  morrisTrajectories: 2,
+  morrisReplicates: 2,
+  claimMapGrid: 3,
+  claimMapReplicates: 1,
   morrisScalingTrajectories: 0.5,
   screenReplicates: 4,
   figures: true,
@@ -54,7 +64,10 @@ export function scalePlan(plan: VerifyPlan, factor: number): VerifyPlan {
     crossRuns: s(plan.crossRuns),
     heatmapGrid: g(plan.heatmapGrid),
     separationGrid: g(plan.separationGrid),
-    morrisTrajectories: s(plan.morrisTrajectories),
+    morrisTrajectories: Math.max(2, s(plan.morrisTrajectories)),
+    morrisReplicates: plan.morrisReplicates,
+    claimMapGrid: plan.claimMapGrid ? g(plan.claimMapGrid) : 0,
+    claimMapReplicates: plan.claimMapReplicates,
     // fractional below budget 2: the scaling claims' Morris screens start at --budget 2
     morrisScalingTrajectories: Math.floor(plan.morrisScalingTrajectories * factor),
     screenReplicates: plan.screenReplicates,

@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CLAIMS } from '../claims/registry';
+import { CLAIMS, PAPERS } from '../claims/registry';
+import type { Paper, PhaseFigure } from '../claims/paper';
 import type { Claim, Tier } from '../claims/types';
 import { TIERS } from '../claims/types';
 import { claimContext } from '../claims/context';
 import type { ConstantsProfile } from '../claims/constants';
-import { auditSetting } from '../cli/assumptionsCommand';
+import { auditedPresets, auditSetting } from '../claims/audit';
 import { runClaimTier } from '../engine/check';
 import { hasTier, regimeAt } from '../engine/generate';
 import type { EvaluatorPool } from '../engine/pool';
@@ -19,12 +20,12 @@ import { orderPoints, pointKey, runSweep, seriesOf, SweepSpec, sweepPhases } fro
 import { EngineChoice, snr } from '../training/config';
 import { loadPreset } from '../training/presets';
 import type { Progress } from '../util/progress';
-import { paperADynamics, paperBDynamics } from './dynamics';
 import { knobsFor, morrisForClaim } from './morrisClaims';
 import type { VerifyPlan } from './plan';
 import { inShard, Shard } from '../engine/shard';
 import { crossRegionClaims, crossRegionMatrix, crossRegionUnits, withDiagonal } from './crossRegion';
 import { claimDeclarations } from './declarations';
+import { reviewForVerify } from '../review/verifyReview';
 
 /**
  * `claimcheck verify`: every claim in each of its tiers, the audit of the papers' own settings, phase
@@ -49,13 +50,28 @@ export interface VerifyOptions {
   shard?: Shard;
 }
 
-/** The papers whose cross-region matrices verify draws. */
-const PAPERS = ['A', 'B'] as const;
+/** The ids of the registered papers (each draws its cross-region matrix), once each. */
+function paperIds(): string[] {
+  return [...new Set(PAPERS.map((p) => p.id))];
+}
 
-const AUDITED_PRESETS = ['paper-a-main', 'paper-a-q3', 'paper-a-q4', 'paper-b'];
+/** The registered papers' phase diagrams and dynamics figures (their declarations, properties/). */
+function phaseFigures(): PhaseFigure[] {
+  return PAPERS.flatMap((p) => p.figures?.phases ?? []);
+}
+
+function withDynamics(): Paper[] {
+  return PAPERS.filter((p) => p.figures?.dynamics);
+}
+
+/** Work units of the figures under a plan: phase points (x series), dynamics runs. */
+function figureUnits(plan: VerifyPlan): number {
+  const phases = phaseFigures().reduce((a, f) => a + plan[f.grid] ** 2 * (f.target.kind === 'metric' ? f.target.algos.length : 1), 0);
+  return phases + withDynamics().reduce((a, p) => a + p.figures!.dynamics!.units, 0);
+}
 
 export function auditPresets(profile: ConstantsProfile): AuditEntry[] {
-  return AUDITED_PRESETS.map((name) => {
+  return auditedPresets().map((name) => {
     const p = loadPreset(name);
     return {
       preset: name,
@@ -70,8 +86,8 @@ export function auditPresets(profile: ConstantsProfile): AuditEntry[] {
 /** The work units of a plan, for the progress bar. */
 export function plannedUnits(plan: VerifyPlan, morrisPoints: number, selected: readonly Claim[] = CLAIMS): number {
   const claims = selected.reduce((a, c) => a + c.tiers.reduce((b, t) => b + runsOf(plan, c, t), 0), 0);
-  const cross = PAPERS.reduce((a, p) => a + crossRegionUnits(crossRegionClaims(selected, p), plan.crossRuns), 0);
-  return claims + cross + (plan.figures ? 2 * plan.heatmapGrid ** 2 + plan.separationGrid ** 2 + morrisPoints + 3 : 0);
+  const cross = paperIds().reduce((a, p) => a + crossRegionUnits(crossRegionClaims(selected, p), plan.crossRuns), 0);
+  return claims + cross + (plan.figures ? figureUnits(plan) + morrisPoints : 0);
 }
 
 /** Regimes drawn for a claim in a tier under a plan. */
@@ -88,24 +104,25 @@ export function morrisBases(profile: ConstantsProfile, seed: number, plan: Verif
   }).filter((b) => b.trajectories > 0);
 }
 
+/** A declared phase figure as a sweep, with the command that reproduces it. */
+function phaseSweep(f: PhaseFigure, o: VerifyOptions): [SweepSpec, string] {
+  const grid = o.plan[f.grid];
+  const replicates = Math.min(o.profile.settings.replicates, o.plan.screenReplicates);
+  const target: SweepSpec['target'] = f.target.kind === 'metric'
+    ? { kind: 'metric', metric: f.target.metric, algos: [...f.target.algos] }
+    : { kind: 'claim', claim: f.target.claim, mode: f.target.tier, replicates };
+  const spec: SweepSpec = {
+    preset: f.preset, base: loadPreset(f.preset).config, engine: o.engine, profile: o.profile.name,
+    axes: f.axes.map(parseAxis), target, design: { kind: 'grid', points: grid ** 2, seed: o.seed, perAxis: grid },
+  };
+  const what = f.target.kind === 'metric'
+    ? `--metric ${f.target.metric} --algo ${f.target.algos.join(',')}`
+    : `--claim ${f.target.claim} --tier ${f.target.tier} --replicates ${replicates}`;
+  return [spec, `npx claimcheck sweep --preset ${f.preset} ${f.axes.map((a) => `--axis ${a}`).join(' ')} --grid ${grid} ${what}`];
+}
+
 async function phaseDiagrams(o: VerifyOptions): Promise<PhaseDiagram[]> {
-  const heatSpec: SweepSpec = {
-    preset: 'paper-a-heatmap', base: loadPreset('paper-a-heatmap').config, engine: o.engine, profile: o.profile.name,
-    axes: [parseAxis('snr=0.03..0.10'), parseAxis('n=100..700')],
-    target: { kind: 'metric', metric: 'testError', algos: ['gd', 'lngd'] },
-    design: { kind: 'grid', points: o.plan.heatmapGrid ** 2, seed: o.seed, perAxis: o.plan.heatmapGrid },
-  };
-  // the reviewer's question: does the headline survive other widths and learning rates at the paper's own setting?
-  const sepSpec: SweepSpec = {
-    preset: 'paper-a-main', base: loadPreset('paper-a-main').config, engine: o.engine, profile: o.profile.name,
-    axes: [parseAxis('m=1..40:log'), parseAxis('eta=0.1..10:log')],
-    target: { kind: 'claim', claim: 'A.separation', mode: 'robustness' as Tier, replicates: Math.min(o.profile.settings.replicates, o.plan.screenReplicates) },
-    design: { kind: 'grid', points: o.plan.separationGrid ** 2, seed: o.seed, perAxis: o.plan.separationGrid },
-  };
-  const sweeps: [SweepSpec, string][] = [
-    [heatSpec, `npx claimcheck sweep --preset paper-a-heatmap --axis snr=0.03..0.10 --axis n=100..700 --grid ${o.plan.heatmapGrid} --metric testError --algo gd,lngd`],
-    [sepSpec, `npx claimcheck sweep --preset paper-a-main --axis m=1..40:log --axis eta=0.1..10:log --grid ${o.plan.separationGrid} --claim A.separation --tier robustness --replicates ${Math.min(o.profile.settings.replicates, o.plan.screenReplicates)}`],
-  ];
+  const sweeps = phaseFigures().map((f) => phaseSweep(f, o));
   const store = o.store as unknown as Store<SweepPoint>;
   const progress = { ...o.progress, setTotal: () => {} };
   const designs = sweeps.map(([spec]) => gridDesign(spec.axes, spec.design.perAxis!, o.seed));
@@ -140,18 +157,20 @@ export async function runVerify(o: VerifyOptions): Promise<VerifySummary> {
     return runClaimTier(c, { ...common, tier, runs, select: take(runs) });
   }));
   // everything is queued at once on the pool: both cores stay busy until the last unit
-  const crossJobs = PAPERS.map((p) => crossRegionClaims(o.claims, p)).filter((cs) => cs.length > 1)
+  const crossJobs = paperIds().map((p) => crossRegionClaims(o.claims, p)).filter((cs) => cs.length > 1)
     .map((cs) => crossRegionMatrix(cs[0].source.paper, cs, { ...common, profile: screen, runs: o.plan.crossRuns, select: take(cs.length ** 2 * o.plan.crossRuns) }));
   const morrisSelected = bases.map(() => take(1)(0));
   const sharded = shard.count > 1 || !o.plan.figures;
-  const [inputs, cross, phases, morris, dynA, dynB] = await Promise.all([
+  const [inputs, cross, phases, morris, dynamics, review] = await Promise.all([
     Promise.all(tierJobs),
     Promise.all(crossJobs),
     o.plan.figures ? phaseDiagrams(o) : Promise.resolve([]),
-    Promise.all(bases.filter((_, i) => morrisSelected[i]).map(({ claim, base, trajectories }) => morrisForClaim(claim, base, trajectories, o.seed, screen, o.pool, o.store as never, o.engine, () => o.progress.tick(1, `Morris ${claim.id}`)))),
+    Promise.all(bases.filter((_, i) => morrisSelected[i]).map(({ claim, base, trajectories }) => morrisForClaim(claim, base, trajectories, o.seed, { ...screen, settings: { ...screen.settings, replicates: Math.min(screen.settings.replicates, o.plan.morrisReplicates ?? screen.settings.replicates) } }, o.pool, o.store as never, o.engine, () => o.progress.tick(1, `Morris ${claim.id}`), { grid: o.plan.claimMapGrid ?? 0, replicates: o.plan.claimMapReplicates ?? 1 }))),
     // the dynamics figures are not stored: a shard leaves them to the merge
-    sharded ? Promise.resolve([]) : paperADynamics(o.pool, o.engine).finally(() => o.progress.tick(2, 'dynamics A')),
-    sharded ? Promise.resolve([]) : paperBDynamics(o.pool, o.engine).finally(() => o.progress.tick(1, 'dynamics B')),
+    sharded ? Promise.resolve([]) : Promise.all(withDynamics().map((p) => p.figures!.dynamics!.make(o.pool, o.engine).finally(() => o.progress.tick(p.figures!.dynamics!.units, `dynamics ${p.id}`)))),
+    // the review thread, rerun (issue 9) at a reduced budget, on the same pool and store: part of the full run
+    // (every claim, figures on); a shard leaves it to the merge like the dynamics
+    sharded || o.claims.length !== CLAIMS.length ? Promise.resolve(undefined) : reviewForVerify({ seed: o.seed, budget: o.budget, pool: o.pool, store: o.store, engine: o.engine, progress: o.progress }),
   ]);
   // every claim-tier (and link) verdict of this run is judged together (Bonferroni)
   const order = (id: string) => CLAIMS.findIndex((c) => c.id === id);
@@ -166,11 +185,12 @@ export async function runVerify(o: VerifyOptions): Promise<VerifySummary> {
     profile: { name: o.profile.name, file: o.profile.file, settings: o.profile.settings, claims: o.profile.claims },
     claims,
     audits: auditPresets(o.profile),
-    dynamics: [...dynA, ...dynB],
+    dynamics: dynamics.flat(),
     phases,
     morris,
     declarations: claimDeclarations(o.claims, o.profile),
     crossRegion: cross.map((m) => withDiagonal(m, claims)),
+    ...(review ? { review } : {}),
   };
 }
 

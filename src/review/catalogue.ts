@@ -1,0 +1,139 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { InputError } from '../claims/constants';
+import { ConfigError, DEFAULT_CONFIG, resolveConfig, type TrainConfig } from '../training/config';
+import { loadPreset, presetNames } from '../training/presets';
+import { fixturesDir } from '../util/paths';
+import { PROCEDURES } from './procedures';
+import type { CatalogueRow } from './types';
+
+/**
+ * The review thread as data (issue 9): fixtures/review/<paper>-<NN>.json, one row per file. Every
+ * field is checked on load; a malformed row is a one-line InputError naming the file and the field
+ * (exit 2), never a half-run review.
+ */
+
+/** fixtures/review, or the folder CLAIMCHECK_REVIEW_CATALOGUE names (tests, a catalogue of your own). */
+export function catalogueDir(): string {
+  const env = process.env.CLAIMCHECK_REVIEW_CATALOGUE;
+  return env !== undefined && env !== '' ? env : fixturesDir('review');
+}
+
+/** The file name a row must have: A-01.json, B-16.json. */
+export function rowFileName(paper: string, row: number): string {
+  return `${paper}-${String(row).padStart(2, '0')}.json`;
+}
+
+class RowError extends InputError {
+  constructor(file: string, field: string, why: string) {
+    super(`${file}: field ${field}: ${why}`);
+  }
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Validate one parsed row (`file` names it in errors). */
+export function validateRow(raw: unknown, file: string): CatalogueRow {
+  const bad = (field: string, why: string) => new RowError(file, field, why);
+  if (!isObj(raw)) throw bad('(row)', 'the file must hold one JSON object');
+  const str = (k: string, required = true): string | undefined => {
+    const v = raw[k];
+    if (v === undefined && !required) return undefined;
+    if (typeof v !== 'string' || v.trim() === '') throw bad(k, `must be a non-empty string (got ${JSON.stringify(v)})`);
+    return v;
+  };
+  const known = new Set(['row', 'paper', 'source', 'statement', 'kind', 'expectation', 'prediction', 'procedure', 'settings', 'levels', 'measure', 'notReproducible', 'description', 'notes']);
+  for (const k of Object.keys(raw)) if (!known.has(k)) throw bad(k, `unknown field (known: ${[...known].join(', ')})`);
+  const row = raw.row;
+  if (typeof row !== 'number' || !Number.isInteger(row) || row < 1 || row > 99) throw bad('row', `must be an integer from 1 to 99 (got ${JSON.stringify(row)})`);
+  const paper = raw.paper;
+  if (paper !== 'A' && paper !== 'B') throw bad('paper', `must be "A" or "B" (got ${JSON.stringify(paper)})`);
+  const expected = rowFileName(paper, row);
+  if (path.basename(file) !== expected) throw bad('row', `paper ${paper} row ${row} belongs in ${expected}`);
+  const source = raw.source;
+  if (!isObj(source)) throw bad('source', 'must be an object { "who": "reviewer" | "authors", "where": "..." }');
+  if (source.who !== 'reviewer' && source.who !== 'authors') throw bad('source.who', `must be "reviewer" or "authors" (got ${JSON.stringify(source.who)})`);
+  if (typeof source.where !== 'string' || source.where.trim() === '') throw bad('source.where', 'must be a non-empty string');
+  const kind = raw.kind;
+  if (kind !== 'reported' && kind !== 'question') throw bad('kind', `must be "reported" or "question" (got ${JSON.stringify(kind)})`);
+  const statement = str('statement')!;
+  const expectation = str('expectation')!;
+  const measure = str('measure')!;
+  const prediction = str('prediction', false);
+  if (kind === 'question' && prediction === undefined) throw bad('prediction', 'a question row is judged against what the theory predicts: say what, and from where');
+  const procedure = str('procedure')!;
+  if (!(procedure in PROCEDURES)) throw bad('procedure', `unknown procedure ${JSON.stringify(procedure)} (known: ${Object.keys(PROCEDURES).sort().join(', ')})`);
+  const notReproducible = str('notReproducible', false);
+  const settings = raw.settings ?? {};
+  if (!isObj(settings)) throw bad('settings', 'must be an object');
+  if (settings.preset !== undefined) {
+    if (typeof settings.preset !== 'string' || !presetNames().includes(settings.preset)) {
+      throw bad('settings.preset', `unknown preset ${JSON.stringify(settings.preset)} (known: ${presetNames().join(', ')})`);
+    }
+  }
+  if (settings.set !== undefined) {
+    if (!isObj(settings.set)) throw bad('settings.set', 'must be an object of training keys');
+    try {
+      const base: TrainConfig = typeof settings.preset === 'string' ? loadPreset(settings.preset).config : DEFAULT_CONFIG;
+      resolveConfig(base, settings.set);
+    } catch (e) {
+      if (e instanceof ConfigError) throw bad(`settings.set.${e.field}`, e.message.slice(e.field.length + 2));
+      throw e;
+    }
+  }
+  const levels = raw.levels;
+  if (levels !== undefined) {
+    if (!isObj(levels)) throw bad('levels', 'must be an object of named numbers');
+    for (const [k, v] of Object.entries(levels)) if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`levels.${k}`, `must be a finite number (got ${JSON.stringify(v)})`);
+  }
+  const notes = raw.notes;
+  if (notes !== undefined && !(Array.isArray(notes) && notes.every((n) => typeof n === 'string'))) throw bad('notes', 'must be a list of strings');
+  return {
+    ...(notes !== undefined ? { notes: notes as string[] } : {}),
+    row, paper, source: { who: source.who, where: source.where }, statement, kind, expectation,
+    ...(prediction !== undefined ? { prediction } : {}),
+    procedure, settings: settings as CatalogueRow['settings'],
+    ...(levels !== undefined ? { levels: levels as Record<string, number> } : {}),
+    measure,
+    ...(notReproducible !== undefined ? { notReproducible } : {}),
+  };
+}
+
+/** Every row of the catalogue, sorted by paper and row; duplicate rows and unreadable files are errors. */
+export function loadCatalogue(dir = catalogueDir()): CatalogueRow[] {
+  if (!fs.existsSync(dir)) throw new InputError(`${dir}: the review catalogue folder is missing`);
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const rows: CatalogueRow[] = [];
+  for (const f of files) {
+    const file = path.join(dir, f);
+    const shown = path.relative(process.cwd(), file) || file;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new InputError(`${shown}: not valid JSON (${(e as Error).message})`);
+    }
+    rows.push(validateRow(raw, shown));
+  }
+  const seen = new Map<string, string>();
+  for (const r of rows) {
+    const k = `${r.paper}${r.row}`;
+    if (seen.has(k)) throw new InputError(`${dir}: row ${r.row} of paper ${r.paper} is defined twice`);
+    seen.set(k, k);
+  }
+  return rows.sort((a, b) => a.paper.localeCompare(b.paper) || a.row - b.row);
+}
+
+/** The rows a `claimcheck review [--paper P] [--row N,M]` asks for; an unknown row is a one-line error. */
+export function selectRows(all: readonly CatalogueRow[], opts: { paper?: 'A' | 'B'; rows?: readonly number[] }): CatalogueRow[] {
+  const byPaper = opts.paper ? all.filter((r) => r.paper === opts.paper) : [...all];
+  if (!opts.rows || opts.rows.length === 0) return byPaper;
+  return opts.rows.map((n) => {
+    const r = byPaper.find((x) => x.row === n);
+    if (!r) {
+      const known = byPaper.map((x) => x.row).join(', ');
+      throw new InputError(`--row ${n}: no such row${opts.paper ? ` of paper ${opts.paper}` : ''} in the catalogue (known: ${known})`);
+    }
+    return r;
+  });
+}
