@@ -1,7 +1,8 @@
+import { nearestRankQuantile } from '../src/stats/quantile';
 import { withCalibration } from '../src/claims/calibration';
 import { divergedVerdict, replicateSeeds, trainVariants, unitsEvaluation } from '../src/claims/common';
 import {
-  chosenConst, derived, logMargin, noiseTimeScale, PAPER_A_PRESETS, PAPER_A_REFERENCE, paperASettings, paperConst, quantile, regionConstants,
+  chosenConst, derived, logMargin, noiseTimeScale, PAPER_A_PRESETS, PAPER_A_REFERENCE, paperASettings, paperConst, regionConstants,
   regionHypothesesAndRegimes, regionPreflight, stepsFor, timeTGD, WORKING_REGION,
 } from '../src/claims/paperA';
 import type { CalibrationResult, Claim, Evaluation, Unit, Verdict } from '../src/claims/types';
@@ -139,7 +140,7 @@ export const claim: Claim = {
       }
       c.progress?.(i + 1, regimes.length, 'A.gd-overfits calibration');
     }
-    const q90 = ks.length ? quantile(ks, 0.9) : NaN;
+    const q90 = ks.length ? nearestRankQuantile(ks, 0.9) : NaN;
     const kFit = Number.isFinite(q90) ? Number(Math.max(1e-4, 1.25 * q90).toPrecision(3)) : 4 * c.constants.kFit;
     return {
       constants: { kFit },

@@ -1,8 +1,9 @@
+import { nearestRankQuantile } from '../src/stats/quantile';
 import { withCalibration } from '../src/claims/calibration';
 import { divergedVerdict, replicateSeeds, trainVariants, unitsEvaluation } from '../src/claims/common';
 import {
   chosenConst, derived, evalEveryFor, labelNoiseAlgo, lngdGeneralizesLink, noiseTimeScale, PAPER_A_PRESETS, PAPER_A_REFERENCE, paperASettings,
-  paperConst, quantile, regionConstants, regionHypothesesAndRegimes, regionPreflight, signalTimeScale, stepsFor, timeTLN, WORKING_REGION,
+  paperConst, regionConstants, regionHypothesesAndRegimes, regionPreflight, signalTimeScale, stepsFor, timeTLN, WORKING_REGION,
 } from '../src/claims/paperA';
 import type { CalibrationResult, Claim, Constants, Evaluation, Unit } from '../src/claims/types';
 import type { TrainConfig } from '../src/training/config';
@@ -136,7 +137,7 @@ export const claim: Claim = {
       }
       c.progress?.(i + 1, regimes.length, 'A.lngd-generalizes calibration');
     }
-    const q90 = ks.length ? quantile(ks, 0.9) : NaN;
+    const q90 = ks.length ? nearestRankQuantile(ks, 0.9) : NaN;
     const kSignal = Number.isFinite(q90) ? Number((1.25 * q90).toPrecision(3)) : 4 * c.constants.kSignal;
     return {
       constants: { kSignal },

@@ -1,7 +1,8 @@
+import { nearestRankQuantile } from '../src/stats/quantile';
 import { withCalibration } from '../src/claims/calibration';
 import { divergedVerdict, replicateSeeds, trainVariants, unitsEvaluation } from '../src/claims/common';
 import {
-  chosenConst, derived, quantile, evalEveryFor, labelNoiseAlgo, noiseBandLink, PAPER_A_PRESETS, PAPER_A_REFERENCE, paperASettings, paperConst, regionConstants,
+  chosenConst, derived, evalEveryFor, labelNoiseAlgo, noiseBandLink, PAPER_A_PRESETS, PAPER_A_REFERENCE, paperASettings, paperConst, regionConstants,
   regionHypothesesAndRegimes, regionPreflight, stepsFor, timeT1, timeTLN, WORKING_REGION,
 } from '../src/claims/paperA';
 import type { CalibrationResult, Claim, Constants, Evaluation, Unit } from '../src/claims/types';
@@ -132,7 +133,7 @@ export const claim: Claim = {
       }
       c.progress?.(i + 1, regimes.length, 'A.noise-bounded calibration');
     }
-    const qh = hi.length ? quantile(hi, 0.9) : NaN, ql = lo.length ? quantile(lo, 0.9) : NaN;
+    const qh = hi.length ? nearestRankQuantile(hi, 0.9) : NaN, ql = lo.length ? nearestRankQuantile(lo, 0.9) : NaN;
     return {
       constants: {
         cHigh: Number.isFinite(qh) ? Number(Math.max(1, 1.25 * qh).toPrecision(3)) : c.constants.cHigh,

@@ -1,7 +1,8 @@
+import { nearestRankQuantile } from '../src/stats/quantile';
 import { withCalibration } from '../src/claims/calibration';
 import { divergedVerdict, mean, replicateSeeds, trainVariants, unitsEvaluation } from '../src/claims/common';
 import {
-  chosenConst, derived, evalEveryFor, labelNoiseAlgo, PAPER_A_PRESETS, PAPER_A_REFERENCE, paperASettings, quantile, regionConstants,
+  chosenConst, derived, evalEveryFor, labelNoiseAlgo, PAPER_A_PRESETS, PAPER_A_REFERENCE, paperASettings, regionConstants,
   regionHypothesesAndRegimes, regionPreflight, stepsFor, timeTLN, WORKING_REGION,
 } from '../src/claims/paperA';
 import type { CalibrationResult, Claim, Evaluation, Unit, Verdict } from '../src/claims/types';
@@ -152,7 +153,7 @@ export const claim: Claim = {
       }
       c.progress?.(i + 1, regimes.length, 'A.separation calibration');
     }
-    const q10 = diffs.length ? quantile(diffs, 0.1) : NaN;
+    const q10 = diffs.length ? nearestRankQuantile(diffs, 0.1) : NaN;
     const minGap = Number.isFinite(q10) ? Math.min(0.1, Math.max(0.01, Number((q10 / 2).toFixed(3)))) : c.constants.minGap;
     return {
       constants: { minGap },

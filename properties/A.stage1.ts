@@ -1,7 +1,8 @@
+import { nearestRankQuantile } from '../src/stats/quantile';
 import { withCalibration } from '../src/claims/calibration';
 import { divergedVerdict, replicateSeeds, trainVariants, unitsEvaluation } from '../src/claims/common';
 import {
-  chosenConst, combineOutcomes, derived, quantile, labelNoiseAlgo, PAPER_A_PRESETS, PAPER_A_REFERENCE, paperASettings, paperConst, regionConstants,
+  chosenConst, combineOutcomes, derived, labelNoiseAlgo, PAPER_A_PRESETS, PAPER_A_REFERENCE, paperASettings, paperConst, regionConstants,
   regionHypothesesAndRegimes, regionPreflight, stage1Link, stepsFor, timeT1, WORKING_REGION,
 } from '../src/claims/paperA';
 import type { TrainConfig } from '../src/training/config';
@@ -151,7 +152,7 @@ export const claim: Claim = {
       }
       c.progress?.(i + 1, regimes.length, 'A.stage1 calibration');
     }
-    const q90 = ratios.length ? quantile(ratios, 0.9) : NaN;
+    const q90 = ratios.length ? nearestRankQuantile(ratios, 0.9) : NaN;
     return {
       constants: { cGamma: Number.isFinite(q90) ? Number((1.25 * q90).toPrecision(3)) : c.constants.cGamma },
       method: { cGamma: `1.25 x the 90% quantile of max gamma(T1) / (sigma_0 ||mu|| sqrt(2 log(8m/delta))) over ${ratios.length} calibration runs (q90 = ${q90})` },

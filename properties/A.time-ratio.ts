@@ -1,14 +1,15 @@
+import { COARSE_GRID, lerp, lerpLog, logUniform, sig4, unitDraw } from '../src/claims/kit/draws';
 import { withCalibration } from '../src/claims/calibration';
 import fc from 'fast-check';
 import { Dataset, makeDataset } from '../src/data/signalNoise';
 import { divergedVerdict, regimeConfig, replicateSeeds, report, vacuousVerdict } from '../src/claims/common';
 import type { Trained } from '../src/claims/common';
 import {
-  clauseLogMargin, derived, logUniform, PAPER_A_REFERENCE, Region, regimeFrom, regionClauses, regionConstants, regionOf,
+  clauseLogMargin, derived, PAPER_A_REFERENCE, Region, regimeFrom, regionClauses, regionConstants, regionOf,
 } from '../src/claims/paperA';
 import {
-  BlockedFit, blockedPowerLawFit, equivalenceHalfWidth, EXPONENT_TEST_CONSTANTS, exponentNote, exponentVerdict, firstPassage, IN, lerp, lerpLog, paperALiteral, prefixDataset,
-  quantileLoss, RunUntil, SeedBlock, trainUntil, unitDraw, withSignal,
+  BlockedFit, blockedPowerLawFit, equivalenceHalfWidth, EXPONENT_TEST_CONSTANTS, exponentNote, exponentVerdict, firstPassage, IN, paperALiteral, prefixDataset,
+  quantileLoss, RunUntil, SeedBlock, trainUntil, withSignal,
 } from '../src/claims/scaling';
 import { SEED_DRAW_MAX } from '../src/claims/seedStreams';
 import type { Claim, Clause, Constants, ConstantSpec, EvalContext, Evaluation, HypothesisReport, Tier, Regime } from '../src/claims/types';
@@ -215,7 +216,7 @@ function boxArbitrary(b: Box): fc.Arbitrary<Regime> {
       dPerN2: fc.double({ min: b.dPerN2[0] * IN, max: Math.max(b.dPerN2[0] * IN, b.dPerN2[1]), noNaN: true }),
       m: b.m,
       kU: unit(),
-      s0: logUniform(b.s0[0] * IN, Math.max(b.s0[0] * IN, b.s0[1] / IN)),
+      s0: logUniform(b.s0[0] * IN, Math.max(b.s0[0] * IN, b.s0[1] / IN), COARSE_GRID),
       pU: unit(),
       xU: unit(),
       q: b.q,
@@ -279,7 +280,7 @@ function regimesOf(tier: Tier, k: Constants): fc.Arbitrary<Regime> {
     lnSteps: [30, k.lnStepsMax], lnStepsN: [30, k.lnStepsMaxN],
     q: fc.oneof({ arbitrary: fc.constant(2), weight: 4 }, { arbitrary: fc.constantFrom(1, 3), weight: 1 }),
     noise: fc.oneof({ arbitrary: fc.constant('projected' as const), weight: 5 }, { arbitrary: fc.constant('isotropic' as const), weight: 1 }),
-    sigmaP: logUniform(0.1, 2), nTest: k.nTest, kLN: k.kLN,
+    sigmaP: logUniform(0.1, 2, COARSE_GRID), nTest: k.nTest, kLN: k.kLN,
   });
 }
 

@@ -1,7 +1,8 @@
+import { quantile } from '../src/stats/quantile';
 import { CT1_SCAN, withCalibration } from '../src/claims/calibration';
 import {
   at, bDerived, BRun, bUnitsEvaluation, CONV_UNITS_SPEC, convergencePoint, CT1_SPEC, EPS_CONV_SPEC, Horizon, K_REACH_SPEC, lowerLimit,
-  noFlips, PAPER_B_NOTE, PAPER_B_REFERENCE, quantile, regionConstants, regionHypothesesAndRegimes, SeedOutcome, testErrors, trainToHorizon,
+  noFlips, PAPER_B_NOTE, PAPER_B_REFERENCE, regionConstants, regionHypothesesAndRegimes, SeedOutcome, testErrors, trainToHorizon,
 } from '../src/claims/paperB';
 import { regimeConfig } from '../src/claims/common';
 import { pairedErrorDifference, PairedProportionResult } from '../src/stats/pairedProportions';

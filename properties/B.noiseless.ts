@@ -1,6 +1,7 @@
+import { quantile } from '../src/stats/quantile';
 import { CT1_SCAN, withCalibration } from '../src/claims/calibration';
 import {
-  bDerived, bUnitsEvaluation, CT1_SPEC, decided, lowerLimit, minOf, PAPER_B_NOTE, PAPER_B_REFERENCE, quantile, regionConstants,
+  bDerived, bUnitsEvaluation, CT1_SPEC, decided, lowerLimit, minOf, PAPER_B_NOTE, PAPER_B_REFERENCE, regionConstants,
   regionHypothesesAndRegimes, SeedOutcome, splitSamples, testErrors, trainToHorizon,
 } from '../src/claims/paperB';
 import { regimeConfig } from '../src/claims/common';

@@ -1,12 +1,12 @@
+import { COARSE_GRID, lerp, lerpLog, logUniform, sig4, unitDraw } from '../src/claims/kit/draws';
 import { withCalibration } from '../src/claims/calibration';
 import fc from 'fast-check';
 import { Dataset, makeDataset } from '../src/data/signalNoise';
 import { divergedVerdict, regimeConfig, report, vacuousVerdict } from '../src/claims/common';
 import type { Trained } from '../src/claims/common';
-import { logUniform } from '../src/claims/paperA';
 import {
-  BoundarySearch, equivalenceHalfWidth, exponentNote, exponentVerdict, geometricSweep, IN, lerp, lerpLog, locateCrossing, paperALiteral, prefixDataset, quantileLoss, SeedBlock,
-  sig4, trainUntil, unitDraw, withSignal, EXPONENT_TEST_CONSTANTS,
+  BoundarySearch, equivalenceHalfWidth, exponentNote, exponentVerdict, geometricSweep, IN, locateCrossing, paperALiteral, prefixDataset, quantileLoss, SeedBlock,
+  trainUntil, withSignal, EXPONENT_TEST_CONSTANTS,
 } from '../src/claims/scaling';
 import { SEED_DRAW_MAX } from '../src/claims/seedStreams';
 import type { Claim, Clause, Constants, ConstantSpec, EvalContext, Evaluation, HypothesisReport, Tier, Regime } from '../src/claims/types';
@@ -268,7 +268,7 @@ function regimesOf(tier: Tier, k: Constants): fc.Arbitrary<Regime> {
     dPerN2: [0.1, 1], dSpan: k.dSpan, m: fc.oneof(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 6, max: 20 })),
     kappa: () => [0.02, 2], s0: (q) => (q === 2 ? [1e-6, 0.3] : [0.02, 0.6]),
     noise: (q) => fc.oneof({ arbitrary: fc.constant(q === 1 ? ('isotropic' as const) : ('projected' as const)), weight: 3 }, { arbitrary: fc.constant(q === 1 ? ('projected' as const) : ('isotropic' as const)), weight: 1 }),
-    etaScaling: fc.constantFrom('kappa' as const, 'fixed' as const), sigmaP: logUniform(0.1, 2), nTest: k.nTest,
+    etaScaling: fc.constantFrom('kappa' as const, 'fixed' as const), sigmaP: logUniform(0.1, 2, COARSE_GRID), nTest: k.nTest,
   });
 }
 

@@ -2,9 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SETTINGS_SPEC } from '../src/claims/constants';
 import {
-  bClauses, bDerived, BRun, convergencePoint, horizonSteps, logUniform, observedMargin, quantile, reachSteps, regimeFrom, regionOf, timeT1,
+  bClauses, bDerived, BRun, convergencePoint, horizonSteps, observedMargin, reachSteps, regimeFrom, regionOf, timeT1,
 } from '../src/claims/paperB';
 import { regimeConfig } from '../src/claims/common';
+import { logUniform } from '../src/claims/kit/draws';
+import { quantile } from '../src/stats/quantile';
 import { pairedErrorDifference } from '../src/stats/pairedProportions';
 import { streamOf } from '../src/claims/seedStreams';
 import type { CalibrationContext, Claim, ClaimContext, EngineSettings, Evaluation, Regime } from '../src/claims/types';

@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { nearestRankQuantile } from '../stats/quantile';
+import { COARSE_GRID, flipRate, logUniform, sig4, uniform, uniformInt } from './kit/draws';
 import { DEFAULT_CONFIG, type TrainConfig } from '../training/config';
 import { budgetVerdict, regimeConfig, report, vacuousVerdict } from './common';
 import type { Claim, ClaimContext, Clause, Constants, ConstantSpec, EvalContext, Evaluation, HypothesisReport, PaperSetting, Regime, Tier, Verdict } from './types';
@@ -199,9 +201,9 @@ export function minDimensionForSigma0Window(n: number, A: number, sigmaP: number
  * then every other knob is drawn strictly inside its window. Nothing here is trained.
  */
 export function literalAsmRegimes(k: AsmConstants): fc.Arbitrary<Regime> {
-  const unit = () => uniform(0.05, 0.95);
+  const unit = () => uniform(0.05, 0.95, GRID);
   return fc
-    .record({ nf: uniform(1.1, 2), df: logUniform(1.5, 10), sigmaP: logUniform(0.25, 2), mu: unit(), s: unit(), e: unit(), pf: unit(), mf: uniform(1.1, 2), seed: uniformInt(1, 1_000_000) })
+    .record({ nf: uniform(1.1, 2, GRID), df: logUniform(1.5, 10, GRID), sigmaP: logUniform(0.25, 2, GRID), mu: unit(), s: unit(), e: unit(), pf: unit(), mf: uniform(1.1, 2, GRID), seed: uniformInt(1, 1_000_000) })
     .map(({ nf, df, sigmaP, mu, s, e, pf, mf, seed }) => {
       const L = (d: number) => k.C * Math.log(d / k.delta);
       let d = 1e6, n = 2;
@@ -358,11 +360,6 @@ export function regionClauses(regime: Regime, r: Region): Clause[] {
 // Regimes and their arbitraries
 // ---------------------------------------------------------------------------------------------
 
-/** 4 significant digits (readable regimes; generators keep a 1% margin inside every bound). */
-export function sig4(x: number): number {
-  return Number(x.toPrecision(4));
-}
-
 export interface RegimeParams {
   n: number;
   d: number;
@@ -394,36 +391,8 @@ export function regimeFrom(x: RegimeParams): Regime {
   };
 }
 
-const GRID = 10000;
-
-/**
- * A double drawn uniformly in log scale on [lo, hi] (on a grid of 10^4 points; unbiased: fast-check's
- * default bias towards "small" values would pile the draws up at one point). Shrinks towards lo.
- */
-export function logUniform(lo: number, hi: number): fc.Arbitrary<number> {
-  if (!(lo > 0 && hi >= lo)) throw new RangeError(`logUniform needs 0 < lo <= hi (got ${lo}, ${hi})`);
-  if (lo === hi) return fc.constant(lo);
-  return fc.noBias(fc.integer({ min: 0, max: GRID })).map((k) => (k === GRID ? hi : Math.min(hi, lo * (hi / lo) ** (k / GRID))));
-}
-
-/** A double drawn uniformly on [lo, hi] (grid of 10^4 points, unbiased). Shrinks towards lo. */
-export function uniform(lo: number, hi: number): fc.Arbitrary<number> {
-  if (!(hi >= lo)) throw new RangeError(`uniform needs lo <= hi (got ${lo}, ${hi})`);
-  if (lo === hi) return fc.constant(lo);
-  return fc.noBias(fc.integer({ min: 0, max: GRID })).map((k) => (k === GRID ? hi : Math.min(hi, lo + ((hi - lo) * k) / GRID)));
-}
-
-/** An integer drawn uniformly on [lo, hi] (unbiased). Shrinks towards lo. */
-export function uniformInt(lo: number, hi: number): fc.Arbitrary<number> {
-  return fc.noBias(fc.integer({ min: lo, max: Math.max(lo, hi) }));
-}
-
-/** A flip rate in [lo, hi] on a grid of 0.001, inside the bounds. */
-function flipRate(lo: number, hi: number): fc.Arbitrary<number> {
-  const a = Math.ceil(lo * 1000 - 1e-9), b = Math.floor(hi * 1000 + 1e-9);
-  if (b < a) throw new RangeError(`empty flip-rate range [${lo}, ${hi}]`);
-  return fc.noBias(fc.integer({ min: a, max: b })).map((k) => k / 1000);
-}
+/** paper A's generators draw on a grid of 10^4 points (kit/draws) */
+const GRID = COARSE_GRID;
 
 const INSIDE = 0.01; // relative margin kept inside every drawn bound (rounding of derived keys)
 
@@ -433,11 +402,11 @@ function inRegionParams(r: Region): fc.Arbitrary<RegimeParams & { dPerN2: number
   return fc
     .record({
       n: uniformInt(r.nMin, r.nMax),
-      dPerN2: uniform(lo(r.dPerN2Min), Math.max(lo(r.dPerN2Min), r.dPerN2Max)),
+      dPerN2: uniform(lo(r.dPerN2Min), Math.max(lo(r.dPerN2Min), r.dPerN2Max), GRID),
       m: uniformInt(r.mMin, r.mMax),
-      kappa: logUniform(lo(r.kappaMin), hi(r.kappaMax)),
-      nSnr2: logUniform(lo(r.nSnr2Min), hi(r.nSnr2Max)),
-      s0: logUniform(Math.min(lo(r.s0Min), hi(r.s0Max)), hi(r.s0Max)),
+      kappa: logUniform(lo(r.kappaMin), hi(r.kappaMax), GRID),
+      nSnr2: logUniform(lo(r.nSnr2Min), hi(r.nSnr2Max), GRID),
+      s0: logUniform(Math.min(lo(r.s0Min), hi(r.s0Max)), hi(r.s0Max), GRID),
       p: flipRate(r.pMin, r.pMax),
       seed: uniformInt(1, 1_000_000),
     })
@@ -464,13 +433,13 @@ export type Excursion = (typeof EXCURSIONS)[number];
 export function robustnessArbitrary(r: Region): fc.Arbitrary<Regime> {
   const beyond = fc.record({
     m: fc.oneof(uniformInt(1, 5), uniformInt(r.mMax + 1, 2 * r.mMax + 8)),
-    kappa: logUniform(0.01, 10),
-    nSnr2: logUniform(0.02, 20),
-    s0: logUniform(0.005, 2),
+    kappa: logUniform(0.01, 10, GRID),
+    nSnr2: logUniform(0.02, 20, GRID),
+    s0: logUniform(0.005, 2, GRID),
     p: flipRate(0, 0.45),
     q: fc.constantFrom(1, 3),
-    noiseScale: logUniform(0.25, 4),
-    dPerN2: logUniform(0.1, 4),
+    noiseScale: logUniform(0.25, 4, GRID),
+    dPerN2: logUniform(0.1, 4, GRID),
     n: uniformInt(10, 80),
   });
   const excursion = fc
@@ -489,15 +458,15 @@ export function robustnessArbitrary(r: Region): fc.Arbitrary<Regime> {
   const wide = fc
     .record({
       n: uniformInt(10, 60),
-      dPerN2: logUniform(0.1, 4),
+      dPerN2: logUniform(0.1, 4, GRID),
       m: fc.oneof(uniformInt(1, 5), uniformInt(6, 24)),
-      kappa: logUniform(0.03, 10),
-      nSnr2: logUniform(0.02, 20),
-      s0: logUniform(0.005, 2),
+      kappa: logUniform(0.03, 10, GRID),
+      nSnr2: logUniform(0.02, 20, GRID),
+      s0: logUniform(0.005, 2, GRID),
       p: flipRate(0, 0.45),
       q: fc.oneof({ arbitrary: fc.constant(2), weight: 4 }, { arbitrary: fc.constantFrom(1, 3), weight: 1 }),
       noise: fc.oneof({ arbitrary: fc.constant('projected' as const), weight: 5 }, { arbitrary: fc.constant('isotropic' as const), weight: 1 }),
-      sigmaP: logUniform(0.1, 2),
+      sigmaP: logUniform(0.1, 2, GRID),
       seed: uniformInt(1, 1_000_000),
     })
     .map((x) => regimeFrom({ ...x, d: Math.max(2, Math.ceil(x.dPerN2 * x.n * x.n)), nTest: r.nTest }));
@@ -804,7 +773,7 @@ export function noiseBandLink(traj: readonly Measurement[], o: { T1: number; gam
   const end = traj[endIdx];
   const window = traj.filter((s) => s.step >= start.step && s.step <= end.step && s.perSample);
   // iota_i*: the median of iota_i over the window (the level the lemma bounds iota_i around)
-  const star = start.perSample.iota.map((_, i) => quantile(window.map((s) => s.perSample!.iota[i]), 0.5));
+  const star = start.perSample.iota.map((_, i) => nearestRankQuantile(window.map((s) => s.perSample!.iota[i]), 0.5));
   let margin = 10, out = new Set<number>(), minRatio = Infinity, maxRatio = 0;
   for (const s of window) {
     const iota = s.perSample!.iota;
@@ -876,13 +845,6 @@ export function combineOutcomes(parts: LinkOutcome[]): { verdict: Verdict; margi
   }
   const ms = parts.map((x) => x.margin).filter((m): m is number => m !== null);
   return { verdict: 'holds', margin: ms.length ? Math.min(...ms) : null, note: parts.map((x) => x.note).join('; ') };
-}
-
-/** The q-quantile (0..1) of numbers, Infinity entries included (nearest rank). */
-export function quantile(xs: readonly number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
 }
 
 /** The label-noise algorithm of a configuration: its own when it is a label-noise variant (paper presets), else lngd. */

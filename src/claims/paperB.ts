@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { flipRate, logUniform, sig4, uniform, uniformInt, unitInterval } from './kit/draws';
 import { makeDataset } from '../data/signalNoise';
 import { clopperPearson } from '../stats';
 import type { Measurement } from '../training/measure';
@@ -232,11 +233,6 @@ export function bHypotheses(regime: Regime, r: BRegion): HypothesisReport {
 // Regimes and their arbitraries
 // ---------------------------------------------------------------------------------------------
 
-/** 4 significant digits (readable regimes; generators keep a margin inside every bound). */
-export function sig4(x: number): number {
-  return Number(x.toPrecision(4));
-}
-
 export interface BRegimeParams {
   n: number;
   d: number;
@@ -271,42 +267,6 @@ export function regimeFrom(x: BRegimeParams): Regime {
     algo: 'gd',
     seed: x.seed,
   };
-}
-
-const GRID = 1 << 30;
-
-/**
- * A number uniform on [0, 1] (a grid of 2^-30). fc.double is not used for continuous knobs: it
- * draws uniformly over the representable doubles, so a range around 0 concentrates at 0 (and
- * exp of it at 1), and by default it is biased towards the bounds.
- */
-export function unitInterval(): fc.Arbitrary<number> {
-  return fc.noBias(fc.integer({ min: 0, max: GRID })).map((k) => k / GRID);
-}
-
-/** A number uniform on [lo, hi]. */
-export function uniform(lo: number, hi: number): fc.Arbitrary<number> {
-  if (!(hi >= lo)) throw new RangeError(`uniform needs lo <= hi (got ${lo}, ${hi})`);
-  return unitInterval().map((u) => Math.min(hi, Math.max(lo, lo + u * (hi - lo))));
-}
-
-/** A number uniform in log scale on [lo, hi]. */
-export function logUniform(lo: number, hi: number): fc.Arbitrary<number> {
-  if (!(lo > 0 && hi >= lo)) throw new RangeError(`logUniform needs 0 < lo <= hi (got ${lo}, ${hi})`);
-  if (lo === hi) return fc.constant(lo);
-  return unitInterval().map((u) => Math.min(hi, Math.max(lo, Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo))))));
-}
-
-/** A flip rate on a grid of 0.001 inside [lo, hi]. */
-export function flipRate(lo: number, hi: number): fc.Arbitrary<number> {
-  const a = Math.ceil(lo * 1000 - 1e-9), b = Math.floor(hi * 1000 + 1e-9);
-  if (b < a) throw new RangeError(`empty flip-rate range [${lo}, ${hi}]`);
-  return fc.noBias(fc.integer({ min: a, max: b })).map((k) => k / 1000);
-}
-
-/** An integer uniform on [lo, hi] (no bias towards the bounds). */
-export function uniformInt(lo: number, hi: number): fc.Arbitrary<number> {
-  return fc.noBias(fc.integer({ min: lo, max: Math.max(lo, hi) }));
 }
 
 const IN = 0.02; // relative margin kept inside every drawn bound (4-digit rounding of derived keys)
@@ -711,15 +671,6 @@ export const PAPER_B_NOTE =
 export function constantsOf(claim: Pick<Claim, 'id' | 'constants'>, ctx: Pick<ClaimContext, 'all'>): Constants {
   const defaults = Object.fromEntries(Object.entries(claim.constants).map(([k, s]) => [k, s.default]));
   return { ...defaults, ...(ctx.all[claim.id] ?? {}) };
-}
-
-/** Quantile (linear interpolation) of a non-empty list. */
-export function quantile(xs: readonly number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return Number.NaN;
-  const pos = (s.length - 1) * Math.min(1, Math.max(0, q));
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
-  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
 
 /**

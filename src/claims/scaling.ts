@@ -1,10 +1,10 @@
 import type { Dataset, Samples } from '../data/signalNoise';
+import { quantile } from '../stats/quantile';
 import { bootstrap, BootstrapMethod, EquivalenceResult, EquivalenceVerdict, equivalenceTest, jointEquivalence, studentTInv } from '../stats';
 import type { Measurement } from '../training/measure';
 import type { EngineChoice, TrainConfig } from '../training/config';
 import { resolveConfig } from '../training/config';
 import { train, TrainResult } from '../training/train';
-import fc from 'fast-check';
 import type { ConstantSpec, EvalContext, Evaluation, HypothesisReport, Regime } from './types';
 import { report } from './common';
 import { asmClauses, AsmConstants, minDimensionForSigma0Window } from './paperA';
@@ -443,15 +443,6 @@ export async function trainUntil(
   }
 }
 
-/** The q-quantile (0..1) of values, linear between order statistics (R type 7). */
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const h = (s.length - 1) * Math.min(1, Math.max(0, q));
-  const lo = Math.floor(h);
-  return lo + 1 < s.length ? s[lo] + (h - lo) * (s[lo + 1] - s[lo]) : s[lo];
-}
-
 /** The fitQuantile-quantile of a measurement's per-sample training losses (the mean when absent). */
 export function quantileLoss(m: Measurement, fitQuantile: number): number {
   return m.perSample ? quantile(m.perSample.loss, fitQuantile) : m.trainLoss;
@@ -463,13 +454,6 @@ export function quantileLoss(m: Measurement, fitQuantile: number): number {
 
 /** relative margin kept inside every bound (derived keys are rounded to 4 digits) */
 export const IN = 1.01;
-export const unitDraw = (): fc.Arbitrary<number> => fc.double({ min: 0, max: 1, noNaN: true });
-export const lerp = (lo: number, hi: number, u: number): number => (hi <= lo ? lo : lo + (hi - lo) * u);
-export const lerpLog = (lo: number, hi: number, u: number): number => (hi <= lo ? lo : lo * (hi / lo) ** u);
-export function sig4(x: number): number {
-  return Number(x.toPrecision(4));
-}
-
 /** The constants of the exponent test shared by the scaling claims (pre-registered, see equivalenceHalfWidth). */
 export const EXPONENT_TEST_CONSTANTS: Record<string, ConstantSpec> = {
   bandRel: {

@@ -1,5 +1,5 @@
 import { timeT1, CT1_SPEC } from '../../claims/paperB';
-import { equivalenceTest, jointEquivalence, pairedTTest, type EquivalenceResult } from '../../stats';
+import { equivalenceTest, jointEquivalence, pairedTTest, type EquivalenceResult, type EquivalenceVerdict } from '../../stats';
 import type { TrainConfig } from '../../training/config';
 import type { Measurement } from '../../training/measure';
 import type { TrainResult } from '../../training/train';
@@ -65,7 +65,7 @@ export interface OutcomeTest {
  */
 export function outcomeEquivalence(
   a: readonly RunOutcomes[], b: readonly RunOutcomes[], bands: Partial<Record<keyof RunOutcomes, number>>, confidence: number,
-): { verdict: 'holds' | 'breaks' | 'inconclusive'; tests: OutcomeTest[] } {
+): { verdict: EquivalenceVerdict; tests: OutcomeTest[] } {
   const tests: OutcomeTest[] = [];
   for (const k of OUTCOME_NAMES) {
     const band = bands[k];
@@ -102,7 +102,7 @@ export function averageOutcomes(a: readonly RunOutcomes[], b: readonly RunOutcom
 }
 
 /** An equivalence result as a judged part of a row (verdict from the interval test, not a seed rate). */
-export function equivalencePart(name: string, said: string, eq: { verdict: 'holds' | 'breaks' | 'inconclusive'; tests: OutcomeTest[] }, seeds: number, confidence: number): Part {
+export function equivalencePart(name: string, said: string, eq: { verdict: EquivalenceVerdict; tests: OutcomeTest[] }, seeds: number, confidence: number): Part {
   const measured = eq.tests.map((t) => `${t.outcome} ${fmt(t.meanA)} vs ${fmt(t.meanB)}, diff CI [${fmt(t.equivalence.ci[0])}, ${fmt(t.equivalence.ci[1])}] in +-${t.equivalence.halfWidth}: ${t.equivalence.verdict}`).join('; ');
   const verdict = eq.verdict === 'holds' ? 'agrees' : eq.verdict === 'breaks' ? 'disagrees' : 'inconclusive';
   return {
