@@ -1,5 +1,6 @@
 import type { EvaluatorPool } from '../engine/pool';
 import type { DynamicsFigure } from '../report/model';
+import type { Procedure } from '../review/types';
 import type { EngineChoice } from '../training/config';
 import { InputError } from './constants';
 import { TIERS } from './types';
@@ -43,6 +44,12 @@ export interface PaperAudits {
   claims: readonly string[];
 }
 
+/** The paper's review thread: procedures its catalogue rows name that use the paper's own formulas. */
+export interface PaperReview {
+  /** by the name a row's `procedure` field gives (src/review/procedures has the generic ones) */
+  procedures?: Readonly<Record<string, Procedure>>;
+}
+
 export interface Paper {
   /** the short id its claims carry in `source.paper` and as the prefix of their ids (e.g. "A") */
   id: string;
@@ -55,6 +62,7 @@ export interface Paper {
   presets?: readonly string[];
   audits?: PaperAudits;
   figures?: PaperFigures;
+  review?: PaperReview;
 }
 
 /** What `defineClaim` accepts: a claim whose paper may be any short id (a plug-in paper "D", "mine", ...). */

@@ -4,7 +4,7 @@ import { InputError } from '../claims/constants';
 import { ConfigError, DEFAULT_CONFIG, resolveConfig, type TrainConfig } from '../training/config';
 import { loadPreset, presetNames } from '../training/presets';
 import { fixturesDir } from '../util/paths';
-import { PROCEDURES } from './procedures';
+import { procedureFor, procedureNames } from './procedures';
 import type { CatalogueRow } from './types';
 
 /**
@@ -62,7 +62,7 @@ export function validateRow(raw: unknown, file: string): CatalogueRow {
   const prediction = str('prediction', false);
   if (kind === 'question' && prediction === undefined) throw bad('prediction', 'a question row is judged against what the theory predicts: say what, and from where');
   const procedure = str('procedure')!;
-  if (!(procedure in PROCEDURES)) throw bad('procedure', `unknown procedure ${JSON.stringify(procedure)} (known: ${Object.keys(PROCEDURES).sort().join(', ')})`);
+  if (!procedureFor(procedure)) throw bad('procedure', `unknown procedure ${JSON.stringify(procedure)} (known: ${procedureNames().join(', ')})`);
   const notReproducible = str('notReproducible', false);
   const settings = raw.settings ?? {};
   if (!isObj(settings)) throw bad('settings', 'must be an object');

@@ -1,4 +1,4 @@
-import { equivalenceHalfWidth, exponentNote, exponentVerdict, type ExponentVerdict, type SeedBlock } from '../../claims/scaling';
+import { equivalenceHalfWidth, exponentNote, exponentVerdict, type ExponentVerdict, type SeedBlock } from '../../claims/kit/scaling';
 import { resolveConfig, type TrainConfig } from '../../training/config';
 import type { Measurement } from '../../training/measure';
 import { level, setting } from '../common';
