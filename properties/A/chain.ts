@@ -1,3 +1,4 @@
+import { PAPER_N_TEST_SPEC } from './constants';
 import { withCalibration } from '../../src/claims/calibration';
 import { chainUnit, divergedVerdict, replicateSeeds, trainVariants, unitsEvaluation } from '../../src/claims/common';
 import { PAPER_A_PRESETS, paperASettings } from './presets';
@@ -32,7 +33,7 @@ const LINKS = ['A.stage1', 'A.noise-bounded', 'A.lngd-generalizes'] as const;
 const constants = {
   ...regionConstants(WORKING_REGION),
   evalPoints: chosenConst({ default: 60, min: 1, integer: true, help: 'measurements per run (at most T1 apart, so T1 and the iota window are resolved)' }, 'chosen: resolution vs cost'),
-  paperNTest: chosenConst({ default: 500, min: 1, integer: true, help: 'paper tier: clean test points per run (the preset has 2000; measuring them at every T1/2 step dominated the cost; steps are never reduced)' }, 'chosen: cost of the dense per-sample measurements the window needs'),
+  paperNTest: PAPER_N_TEST_SPEC,
   runStepCap: chosenConst({ default: 8000, min: 1, integer: true, help: 'steps one run may take (with the profile maxSteps): a longer run (kReach T_LN of A.noise-bounded) is a budget verdict' }, 'chosen: cost'),
 };
 

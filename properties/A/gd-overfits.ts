@@ -1,3 +1,4 @@
+import { MIN_STEPS_SPEC, RUN_STEP_CAP_SPEC } from './constants';
 import { nearestRankQuantile } from '../../src/stats/quantile';
 import { withCalibration } from '../../src/claims/calibration';
 import { divergedVerdict, replicateSeeds, trainVariants, unitsEvaluation } from '../../src/claims/common';
@@ -41,8 +42,8 @@ const constants = {
   kReach: chosenConst({ default: 4, min: 1, help: 'no fit (loss <= eps) within kReach x T_GD is not-reached' }, 'chosen: the same k = 4 for every event of the A claims'),
   ratioMin: chosenConst({ default: 10, min: 0, help: 'mechanism: max rho / max gamma at the end must be >= ratioMin ("noise memorization dominates")' }, 'chosen: the paper says max rho >> max gamma; 10 is our reading'),
   evalPoints: chosenConst({ default: 12, min: 1, integer: true, help: 'measurements per T_GD-horizon run' }, 'chosen: cost'),
-  runStepCap: chosenConst({ default: 5000, min: 1, integer: true, help: 'steps one run may take (with the profile maxSteps): a later time point is a budget verdict' }, 'chosen: cost'),
-  minSteps: chosenConst({ default: 20, min: 1, integer: true, help: 'fewest steps a time formula is rounded up to' }, 'chosen: resolution'),
+  runStepCap: RUN_STEP_CAP_SPEC,
+  minSteps: MIN_STEPS_SPEC,
 };
 
 export const claim: Claim = {

@@ -1,3 +1,4 @@
+import { MIN_STEPS_SPEC, RUN_STEP_CAP_SPEC } from './constants';
 import { nearestRankQuantile } from '../../src/stats/quantile';
 import { withCalibration } from '../../src/claims/calibration';
 import { divergedVerdict, replicateSeeds, trainVariants, unitsEvaluation } from '../../src/claims/common';
@@ -49,8 +50,8 @@ const constants = {
   lossWindow: chosenConst({ default: 0.5, min: 0, max: 1, help: 'the loss floor is checked over the last lossWindow fraction of [0, T_LN]' }, 'chosen'),
   failProb: paperConst({ default: 0.05, min: 0, max: 1, help: 'the theorem holds with probability >= 1 - failProb (delta)' }, 'Theorem 3.2 [3.3]: probability >= 1 - delta'),
   evalPoints: chosenConst({ default: 20, min: 1, integer: true, help: 'measurements per run' }, 'chosen: cost'),
-  runStepCap: chosenConst({ default: 5000, min: 1, integer: true, help: 'steps one run may take (with the profile maxSteps): a later time point is a budget verdict' }, 'chosen: cost'),
-  minSteps: chosenConst({ default: 20, min: 1, integer: true, help: 'fewest steps a time formula is rounded up to' }, 'chosen: resolution'),
+  runStepCap: RUN_STEP_CAP_SPEC,
+  minSteps: MIN_STEPS_SPEC,
 };
 
 /** T_LN in steps with the claim's constants. */

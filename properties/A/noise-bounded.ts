@@ -1,3 +1,4 @@
+import { MIN_STEPS_SPEC, PAPER_N_TEST_SPEC } from './constants';
 import { nearestRankQuantile } from '../../src/stats/quantile';
 import { withCalibration } from '../../src/claims/calibration';
 import { divergedVerdict, replicateSeeds, trainVariants, unitsEvaluation } from '../../src/claims/common';
@@ -47,8 +48,8 @@ const constants = {
   cHigh: chosenConst({ default: 4, min: 1, help: 'band: every iota_i(t) in the window must be <= cHigh iota_i*' }, 'chosen: "a constant band"; 4 is our tolerance', true),
   kReach: chosenConst({ default: 4, min: 1, help: 'max gamma not past gammaPass within kReach x T_LN is not-reached' }, 'chosen: the same k = 4 for every event of the A claims'),
   evalPoints: chosenConst({ default: 40, min: 1, integer: true, help: 'measurements per run' }, 'chosen: resolution of the window vs cost'),
-  minSteps: chosenConst({ default: 20, min: 1, integer: true, help: 'fewest steps a time formula is rounded up to' }, 'chosen: resolution'),
-  paperNTest: chosenConst({ default: 500, min: 1, integer: true, help: 'paper tier: clean test points per run (the preset has 2000; measuring them at every T1/2 step dominated the cost; steps are never reduced)' }, 'chosen: cost of the dense per-sample measurements the window needs'),
+  minSteps: MIN_STEPS_SPEC,
+  paperNTest: PAPER_N_TEST_SPEC,
   runStepCap: chosenConst({ default: 8000, min: 1, integer: true, help: 'steps one run may take (with the profile maxSteps): a longer kReach T_LN is a budget verdict' }, 'chosen: cost'),
 };
 

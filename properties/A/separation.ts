@@ -1,3 +1,4 @@
+import { MIN_STEPS_SPEC } from './constants';
 import { nearestRankQuantile } from '../../src/stats/quantile';
 import { withCalibration } from '../../src/claims/calibration';
 import { divergedVerdict, mean, replicateSeeds, trainVariants, unitsEvaluation } from '../../src/claims/common';
@@ -37,7 +38,7 @@ const constants = {
     'chosen by looking at results: a practical-significance threshold below the gaps seen in the working region (calibrate: half the 10% quantile of calibration improvements)', true),
   evalPoints: chosenConst({ default: 10, min: 1, integer: true, help: 'measurements per run' }, 'chosen: cost'),
   runStepCap: chosenConst({ default: 3000, min: 1, integer: true, help: 'steps one run may take in the working/robustness tiers (with the profile maxSteps): a later T_LN is a budget verdict' }, 'chosen: keeps an evaluation within seconds'),
-  minSteps: chosenConst({ default: 20, min: 1, integer: true, help: 'fewest steps a time formula is rounded up to' }, 'chosen: resolution'),
+  minSteps: MIN_STEPS_SPEC,
 };
 
 /**

@@ -1,19 +1,19 @@
-import { COARSE_GRID, lerp, lerpLog, logUniform, sig4, unitDraw } from '../../src/claims/kit/draws';
+import { COARSE_GRID, lerp, lerpLog, logUniform, unitDraw } from '../../src/claims/kit/draws';
 import { withCalibration } from '../../src/claims/calibration';
 import fc from 'fast-check';
 import { Dataset, makeDataset } from '../../src/data/signalNoise';
-import { divergedVerdict, regimeConfig, replicateSeeds, report, vacuousVerdict } from '../../src/claims/common';
+import { divergedVerdict, regimeConfig, replicateSeeds, report } from '../../src/claims/common';
+import { preflight } from '../../src/claims/kit/preflight';
 import type { Trained } from '../../src/claims/common';
 import { regimeFrom } from './generators';
 import { derived, PAPER_A_REFERENCE } from './quantities';
-import { Region, regionClauses, regionConstants, regionOf } from './region';
+import { Region, regionClauses, regionConstants, regionOf, WORKING_REGION } from './region';
 import { clauseLogMargin } from '../../src/claims/kit/clauses';
 import { paperALiteral } from './assumptions';
 import { BlockedFit, blockedPowerLawFit, equivalenceHalfWidth, EXPONENT_TEST_CONSTANTS, exponentNote, exponentVerdict, firstPassage, IN, prefixDataset, quantileLoss, RunUntil, SeedBlock, trainUntil, withSignal } from '../../src/claims/kit/scaling';
 import { SEED_DRAW_MAX } from '../../src/claims/seedStreams';
 import type { Claim, Clause, Constants, ConstantSpec, EvalContext, Evaluation, HypothesisReport, Regime, Tier } from '../../src/claims/types';
 import { resolveConfig, TrainConfig } from '../../src/training/config';
-import type { Measurement } from '../../src/training/measure';
 
 /**
  * A.time-ratio: the ratio of paper A's two time scales as a scaling law, T_GD / T_LN = Theta(n SNR^2)
@@ -36,17 +36,10 @@ import type { Measurement } from '../../src/training/measure';
 
 type Axis = 'A' | 'n';
 
-/** Defaults of the practical region (each a constant of this claim; see paperA.regionConstants). */
+/** Defaults of the practical region: paper A's working region moved to where a sweep of n SNR^2 fits (each a constant of this claim; see region.regionConstants). */
 const REGION: Region = {
-  nMin: 20, nMax: 80,
-  dPerN2Min: 1, dPerN2Max: 1.5,
-  mMin: 8, mMax: 12,
-  kappaMin: 0.7, kappaMax: 2,
-  nSnr2Min: 0.002, nSnr2Max: 0.15,
-  s0Min: 0.02, s0Max: 0.1,
-  pMin: 0.05, pMax: 0.2,
-  sigmaP: 0.5,
-  nTest: 100,
+  ...WORKING_REGION,
+  nMax: 80, dPerN2Max: 1.5, mMax: 12, kappaMin: 0.7, kappaMax: 2, nSnr2Min: 0.002, nSnr2Max: 0.15, s0Max: 0.1, pMax: 0.2, nTest: 100,
 };
 
 const EXP = 'by experiment (docs/claims/A.time-ratio.md), i.e. looked at results';
@@ -320,9 +313,8 @@ async function evaluate(regime: Regime, ctx: EvalContext): Promise<Evaluation> {
   const base = regimeConfig(regime);
   const pts = sweepPoints(regime, k.points);
   const cfgs = pts.map((p) => pointConfig(base, p));
-  if (ctx.tier === 'literal') return paperALiteral(cfgs, ctx, hypotheses, CLAIM_ID);
-  const vacuous = vacuousVerdict(hypotheses, ctx);
-  if (vacuous) return vacuous;
+  const pre = preflight(ctx, { hypotheses, literal: () => paperALiteral(cfgs, ctx, hypotheses, CLAIM_ID) });
+  if (pre.early) return pre.early;
 
   const preds = cfgs.map((c) => predictedTLN(c, k.kLN));
   const worst = Math.max(...preds);

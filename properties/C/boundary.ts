@@ -2,7 +2,8 @@ import { COARSE_GRID, lerp, lerpLog, logUniform, sig4, unitDraw } from '../../sr
 import { withCalibration } from '../../src/claims/calibration';
 import fc from 'fast-check';
 import { Dataset, makeDataset } from '../../src/data/signalNoise';
-import { divergedVerdict, regimeConfig, report, vacuousVerdict } from '../../src/claims/common';
+import { divergedVerdict, regimeConfig, report } from '../../src/claims/common';
+import { preflight } from '../../src/claims/kit/preflight';
 import type { Trained } from '../../src/claims/common';
 import { paperALiteral } from '../A/assumptions';
 import { BoundarySearch, equivalenceHalfWidth, EXPONENT_TEST_CONSTANTS, exponentNote, exponentVerdict, geometricSweep, IN, locateCrossing, prefixDataset, quantileLoss, SeedBlock, trainUntil, withSignal } from '../../src/claims/kit/scaling';
@@ -321,9 +322,8 @@ async function evaluate(regime: Regime, ctx: EvalContext): Promise<Evaluation> {
   const k = ctx.constants;
   const hypotheses = hypothesesOf(regime, k);
   const base = regimeConfig(regime);
-  if (ctx.tier === 'literal') return paperALiteral([base], ctx, hypotheses, 'C.boundary q = 2 (paper A)');
-  const vacuous = vacuousVerdict(hypotheses, ctx);
-  if (vacuous) return vacuous;
+  const pre = preflight(ctx, { hypotheses, literal: () => paperALiteral([base], ctx, hypotheses, 'C.boundary q = 2 (paper A)') });
+  if (pre.early) return pre.early;
 
   const q = base.q;
   const ns = boundaryNs(regime, k.nCount);

@@ -5,8 +5,7 @@ import type { Measurement } from '../../training/measure';
 import type { EngineChoice, TrainConfig } from '../../training/config';
 import { resolveConfig } from '../../training/config';
 import { train, TrainResult } from '../../training/train';
-import type { ConstantSpec, EvalContext, Evaluation, HypothesisReport, Regime } from '../types';
-import { report } from '../common';
+import type { ConstantSpec } from '../types';
 
 /**
  * Helpers of the scaling claims (kind 'scaling': A.time-ratio, C.boundary): sweeps, first-passage

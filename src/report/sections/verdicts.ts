@@ -1,4 +1,4 @@
-import type { Tier, Verdict } from '../../claims/types';
+import type { Tier } from '../../claims/types';
 import { TIERS, VERDICTS } from '../../claims/types';
 import type { ClaimSummary } from '../../engine/summary';
 import { type Block, type Rich, type Span, anchor, heading, linkTo, section, strong, text, verdict } from '../doc/model';
