@@ -18,6 +18,7 @@ import { CONFIG_KEYS, EngineName, resolveConfig, TrainConfig } from '../src/trai
 import { makeLabelScheme } from '../src/training/labels';
 import type { Measurement } from '../src/training/measure';
 import { loadPreset, presetNames } from '../src/training/presets';
+import './builtin'; // registers the built-in papers (the presets live in their folders)
 import { chooseEngine, createEngine, Divergence, train } from '../src/training/train';
 import { atomicWriteJson } from '../src/util/atomicWrite';
 import { fixturesDir } from '../src/util/paths';

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { ASM_DEFAULTS, sigma0Window } from '../properties/A/assumptions';
-import { validateRow } from '../src/review/catalogue';
+import { rowFile, validateRow } from '../src/review/catalogue';
 import { procedureFor } from '../src/review/procedures';
 import { beatsEverywhere, judgeCells, type CellRuns } from '../src/review/procedures/cellsBeat';
 import { judgeCell, gridVerdict } from '../src/review/procedures/mnistGrid';
@@ -28,7 +28,7 @@ const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => 
 describe('review rows: catalogue files', () => {
   const files = ['A-08', 'A-09', 'A-11', 'A-12', 'A-13', 'B-16', 'B-17', 'B-18', 'B-19'];
   it.each(files)('%s validates and names a registered procedure', (f) => {
-    const file = path.join(__dirname, '..', 'fixtures', 'review', `${f}.json`);
+    const file = rowFile(`${f}.json`);
     const row = validateRow(JSON.parse(fs.readFileSync(file, 'utf8')), file);
     expect(procedureFor(row.procedure)).toBeTypeOf('function');
     if (row.kind === 'question') expect(row.prediction).toBeTruthy();

@@ -1,4 +1,5 @@
 import { definePaper } from '../../src/claims/paper';
+import { packFolder } from '../../src/util/paths';
 import { claim as asm } from './asm';
 import { claim as chain } from './chain';
 import { paperADynamics } from './dynamics';
@@ -22,6 +23,8 @@ export const paperA = definePaper({
   id: 'A',
   title: 'Label noise gradient descent improves generalization in the low SNR regime',
   reference: PAPER_A_REFERENCE,
+  // its presets (presets/*.json) and review-thread rows (review/*.json) live in this folder
+  folder: packFolder('A'),
   claims: [asm, gdOverfits, lngdGeneralizes, noiseBounded, stage1, separation, timeRatio, chain],
   presets: [PAPER_A_PRESETS.main, PAPER_A_PRESETS.heatmapCell, 'paper-a-heatmap', ...PAPER_A_PRESETS.appendix, ...PAPER_A_PRESETS.rebuttal],
   // the settings the paper trains, audited against its own assumption in every verify report

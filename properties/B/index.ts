@@ -1,4 +1,5 @@
 import { definePaper } from '../../src/claims/paper';
+import { packFolder } from '../../src/util/paths';
 import { claim as chain } from './chain';
 import { paperBDynamics } from './dynamics';
 import { claim as earlyStop } from './early-stop';
@@ -21,6 +22,8 @@ export const paperB = definePaper({
   id: 'B',
   title: 'On the role of label noise in the feature learning process',
   reference: PAPER_B_REFERENCE,
+  // its presets (presets/*.json) and review-thread rows (review/*.json) live in this folder
+  folder: packFolder('B'),
   claims: [stage1, stage2, earlyStop, log2, noiseless, chain],
   presets: ['paper-b'],
   audits: { presets: ['paper-b'], claims: ['B.stage1'] },

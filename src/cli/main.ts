@@ -19,9 +19,6 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> =
   review: { load: async () => (await import('./reviewCommand')).reviewCommand, help: "rerun the review threads' experiments and questions, a verdict per row" },
 };
 
-/** Commands that never look at a claim: they do not load the built-in papers. */
-const NO_CLAIMS = new Set(['train', 'presets']);
-
 /**
  * The CLI is one of the two places that hand the built-in papers (properties/index.ts) to the
  * engine (the other is the package entry, src/index.ts); workers load the same module by path.
@@ -51,7 +48,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     checkEnvironment();
-    if (!NO_CLAIMS.has(cmd)) await registerBuiltinPapers();
+    // every command: the papers carry the presets (train, presets) as well as the claims
+    await registerBuiltinPapers();
     return await (await c.load())(rest);
   } catch (e) {
     return reportError(cmd, e);
