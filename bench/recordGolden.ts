@@ -1,5 +1,5 @@
 /**
- * Golden trajectories: short runs of every preset (fixtures/presets/*.json) with every engine,
+ * Golden trajectories: short runs of every preset (every name of presetNames(): the papers' presets/ folders and fixtures/presets) with every engine,
  * stored in fixtures/golden/<preset>.<engine>.json and replayed by test/golden.test.ts, which
  * fails when a replay drifts beyond the tolerances below. See fixtures/golden/README.md.
  *

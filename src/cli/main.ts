@@ -7,7 +7,7 @@ type Command = (argv: string[]) => Promise<number>;
  */
 const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> = {
   train: { load: async () => (await import('./trainCommand')).trainCommand, help: 'train one configuration and print its measurements' },
-  presets: { load: async () => (await import('./presetsCommand')).presetsCommand, help: 'list the named settings in fixtures/presets' },
+  presets: { load: async () => (await import('./presetsCommand')).presetsCommand, help: 'list the named settings (the papers\' presets/ folders and fixtures/presets)' },
   list: { load: async () => (await import('./listCommand')).listCommand, help: 'list the claims with their sources and hypotheses' },
   check: { load: async () => (await import('./checkCommand')).checkCommand, help: 'test claims as properties over drawn regimes' },
   calibrate: { load: async () => (await import('./calibrateCommand')).calibrateCommand, help: 're-derive calibrated constants on the calibration seed stream and write a profile' },

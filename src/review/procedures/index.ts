@@ -10,7 +10,7 @@ import { mnistGrid } from './mnistGrid';
 
 /**
  * The procedures that rerun catalogue rows, by the name a row's `procedure` field gives
- * (fixtures/review/*.json): the generic ones here (one entry per line: a one-line import and a
+ * (properties/<paper>/review/*.json): the generic ones here (one entry per line: a one-line import and a
  * one-line entry), and those a paper declares with its own formulas (definePaper({ review:
  * { procedures } }), e.g. properties/A/review/initScale.ts), found through the registered papers.
  */
