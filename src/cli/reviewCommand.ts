@@ -26,7 +26,7 @@ const FLAGS: Record<string, FlagSpec> = {
   workers: { kind: 'int', help: 'worker processes (default: one per core; 0 = in this process)' },
   fresh: { kind: 'boolean', help: 'start a new run even if the latest review was interrupted' },
   engine: { kind: 'string', help: 'training engine: auto | weight | coefficient | reference (default auto)' },
-  quiet: { kind: 'boolean', help: 'no progress line' },
+  quiet: { kind: 'boolean', help: 'no progress line (it goes to stderr: --json output on stdout stays clean either way)' },
   help: { kind: 'boolean', help: 'this help' },
 };
 
@@ -85,7 +85,7 @@ export async function reviewCommand(argv: string[]): Promise<number> {
   const { dir, resume } = chooseRunDir(reportsBase(), 'review', { out: flags.out as string | undefined, fresh: Boolean(flags.fresh), request });
   const session = openRunSession<StoreRecord>({
     dir, meta: { ...request, argv: ['claimcheck', 'review', ...argv], startedAt: new Date().toISOString() }, resume,
-    label: 'review', total: 0, quiet: Boolean(flags.quiet) || Boolean(flags.json), workers: typeof flags.workers === 'number' ? flags.workers : defaultWorkers(),
+    label: 'review', total: 0, quiet: Boolean(flags.quiet), workers: typeof flags.workers === 'number' ? flags.workers : defaultWorkers(),
   });
   if (resume && !flags.json) process.stderr.write(`review: resuming ${dir}\n`);
   let summary: ReviewSummary;

@@ -67,8 +67,12 @@ export const mnistGrid: Procedure = async (row, ctx) => {
   const base0 = rowBase(row);
   const steps = ctx.full ? setting<number>(row, 'fullSteps', 200000) : Math.max(4, Math.round(setting<number>(row, 'steps', 4000) * ctx.budget));
   const grid = ctx.full ? setting(row, 'fullGrid', { normalization: [60, 80, 100, 120, 140], sigmaP: [4, 5, 6, 7, 8] })
-    : ctx.budget >= setting<number>(row, 'gridBudget', 4) ? setting(row, 'grid', { normalization: [60, 100, 140], sigmaP: [4, 6, 8] }) : null;
+    : setting(row, 'grid', { normalization: [60, 100, 140], sigmaP: [4, 6, 8] });
   const checks = [Math.round(steps / 4), Math.round(steps / 2), steps];
+  // Below gridBudget the grid is a screen at steps/4 (the main cell's first check, so the main
+  // cell's run is shared); it decides only where the main cell is settled at the full count.
+  const gridFull = ctx.full || ctx.budget >= setting<number>(row, 'gridBudget', 4);
+  const gridSteps = gridFull ? steps : checks[0];
   const main = { normalization: normalizationOf(base0), sigmaP: base0.sigmaP };
   const cells = grid ? grid.normalization.flatMap((normalization) => grid.sigmaP.map((sigmaP) => ({ normalization, sigmaP }))) : [];
   const configs: TrainConfig[] = [];
@@ -80,7 +84,7 @@ export const mnistGrid: Procedure = async (row, ctx) => {
     slot.push({ cell, steps: s });
   };
   for (const s of checks) add(main, s);
-  for (const c of cells) if (!(c.normalization === main.normalization && c.sigmaP === main.sigmaP)) add(c, steps);
+  for (const c of cells) if (!(c.normalization === main.normalization && c.sigmaP === main.sigmaP)) add(c, gridSteps);
   ctx.note(`${configs.length} MNIST runs at up to ${steps} steps`);
   const results = await ctx.train(configs, { perSample: true });
   const k = ctx.seeds.length * 2;
@@ -106,24 +110,25 @@ export const mnistGrid: Procedure = async (row, ctx) => {
   const sameVerdict = stepCheck.every((s) => s.verdict === mainCell.verdict);
   const stable = ctx.full || (fitted && flat && sameVerdict);
   const why = ctx.full ? 'the paper\'s step count' : stable ? 'stable' : [!sameVerdict && 'the verdict changes with the steps', !fitted && `GD has not fit its training set (loss > ${fitLoss})`, !flat && `a test error still moves by more than ${plateau} from ${half.steps} to ${mainCell.steps} steps`].filter(Boolean).join('; ');
-  const gridCells = cells.length ? cells.map((c) => (c.normalization === main.normalization && c.sigmaP === main.sigmaP ? mainCell : judge(judged.find((j) => j.cell === c)!.rs, c))) : [];
+  const mainAtGrid = stepCheck.find((x) => x.steps === gridSteps) ?? mainCell;
+  const gridCells = cells.map((c) => (isMain(c) ? mainAtGrid : judge(judged.find((j) => j.cell === c)!.rs, c)));
+  const gridScreen = gridSteps < steps;
   const mainVerdict: Part['verdict'] = !stable ? 'inconclusive' : mainCell.verdict === 'wins' ? 'agrees' : mainCell.verdict === 'loses' ? 'disagrees' : 'inconclusive';
   const parts: Part[] = [partOf('main cell', 'label-noise GD generalizes better than GD (normalization 80, sigma_p 5)', mainVerdict, [mainCell], confidence,
     `${cellText(mainCell)}; verdict at ${stepCheck.map((s) => `${s.steps} steps: ${s.verdict} (GD train loss ${s.gdTrainLoss.toFixed(3)})`).join(', ')} (${stable ? why : `not settled: ${why}`})`)];
-  parts.push(gridCells.length
-    ? partOf('every cell', 'label-noise GD wins in every cell of normalization x sigma_p', gridVerdict(gridCells), gridCells, confidence,
-      `${gridCells.filter((c) => c.verdict === 'wins').length}/${gridCells.length} cells win: ${gridCells.map(cellText).join('; ')}`)
-    : partOf('every cell', 'label-noise GD wins in every cell of normalization x sigma_p', 'inconclusive', [], confidence,
-      `the grid is not run at budget ${ctx.budget} (each MNIST run costs ~2 ms a step)`));
+  // a screen at fewer steps than the main cell's count decides nothing while the main cell is unsettled
+  const gridPartVerdict = gridScreen && !stable ? 'inconclusive' : gridVerdict(gridCells);
+  parts.push(partOf('every cell', 'label-noise GD wins in every cell of normalization x sigma_p', gridPartVerdict, gridCells, confidence,
+    `${gridScreen ? `screen at ${gridSteps} steps${stable ? '' : ' (not judged: the main cell is not settled)'}: ` : ''}${gridCells.filter((c) => c.verdict === 'wins').length}/${gridCells.length} cells win: ${gridCells.map(cellText).join('; ')}`));
   const { verdict } = combineParts(parts);
   const settle = verdict !== 'inconclusive' ? undefined
     : !stable ? `the main cell at ${checks.join(', ')} steps is not settled (${why}): run more steps (--full: 200,000 steps, 5 x 5 grid, ~7 min a run)`
-    : !gridCells.length ? `the grid: --budget ${setting<number>(row, 'gridBudget', 4)} (3 x 3 at ${setting<number>(row, 'steps', 4000)} x budget steps) or --full (5 x 5 at 200,000 steps)`
+    : gridScreen ? `the grid at the main cell's step count: --budget ${setting<number>(row, 'gridBudget', 4)} (3 x 3 at ${setting<number>(row, 'steps', 4000)} x budget steps) or --full (5 x 5 at 200,000 steps)`
     : 'more seeds or steps (--full) to decide the undecided cells';
   const figure: ReviewFigure = {
-    id: 'review-a13-mnist-grid', title: `Row A-13: MNIST, GD vs label-noise GD test error by normalization and sigma_p (${steps} steps)`, kind: 'grid',
+    id: 'review-a13-mnist-grid', title: `Row A-13: MNIST, GD minus label-noise GD test error by normalization and sigma_p (${gridSteps} steps${ctx.full ? '' : ', the paper ran 200,000'})`, kind: 'grid',
     xLabel: 'normalization (pixels / this)', yLabel: 'sigma_p', colorLabel: 'err_GD - err_LNGD',
-    data: (gridCells.length ? gridCells : [mainCell]).map((c) => ({
+    data: gridCells.map((c) => ({
       x: c.normalization, y: c.sigmaP, value: c.difference, label: c.verdict,
       normalization: c.normalization, sigmaP: c.sigmaP, gd: c.gdError, lngd: c.lngdError, difference: c.difference, verdict: c.verdict,
     })),
