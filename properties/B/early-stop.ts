@@ -1,12 +1,12 @@
 import { quantile } from '../../src/stats/quantile';
 import { CT1_SCAN, withCalibration } from '../../src/claims/calibration';
 import { bDerived, CONV_UNITS_SPEC, CT1_SPEC, EPS_CONV_SPEC, K_REACH_SPEC, PAPER_B_NOTE, PAPER_B_REFERENCE } from './quantities';
-import { regionConstants, regionHypothesesAndRegimes } from './region';
-import { at, BRun, bUnitsEvaluation, convergencePoint, Horizon, lowerLimit, noFlips, SeedOutcome, testErrors, trainToHorizon } from './replicates';
+import { regionConstants } from './region';
+import { at, BRun, convergenceClaimParts, convergencePoint, Horizon, lowerLimit, noFlips, SeedOutcome, testErrors } from './replicates';
 import { regimeConfig } from '../../src/claims/common';
 import { pairedErrorDifference, PairedProportionResult } from '../../src/stats/pairedProportions';
 import type { TrainConfig } from '../../src/training/config';
-import type { CalibrationContext, CalibrationResult, Claim, Constants, Evaluation } from '../../src/claims/types';
+import type { CalibrationContext, CalibrationResult, Claim, Constants } from '../../src/claims/types';
 
 /**
  * B.early-stop: Proposition 4.3(a) of paper B, early stopping at T1.
@@ -131,17 +131,9 @@ export const claim: Claim = {
   paperNote: PAPER_B_NOTE,
   constants,
 
-  ...regionHypothesesAndRegimes((k) => k.kReach * k.convUnits),
-
-  async evaluate(regime, ctx): Promise<Evaluation> {
-    // GD every T1, per sample (testWrong), up to kReach x convUnits time units or the step budget
-    const t = await trainToHorizon(regime, ctx, { horizonUnits: ctx.constants.kReach * ctx.constants.convUnits, perSample: true });
-    if (t.early) return t.early;
-    const { k, base, T1, steps, hypotheses, runs, configs, horizon } = t;
-    const outcomes = runs.map((run) => earlyStopLink(run, horizon, k, base, ctx.settings.alpha));
-    return bUnitsEvaluation(outcomes, hypotheses, configs, { T1, steps, stepsNeeded: horizon.stepsNeeded, bound: Math.exp(-base.d / (base.n * k.cPrime)), derived: bDerived(base) },
-      'test error at T1 <= exp(-d/(n C\')) and paired-below the test error at convergence');
-  },
+  ...convergenceClaimParts(earlyStopLink, 'test error at T1 <= exp(-d/(n C\')) and paired-below the test error at convergence', (base, k) => ({
+    bound: Math.exp(-base.d / (base.n * k.cPrime)),
+  })),
 
   /**
    * Rule, on working-tier regimes with calibration-stream seeds (never scored):

@@ -1,8 +1,8 @@
 import { bDerived, horizonSteps, timeT1 } from './quantities';
-import { bHypotheses, regionOf } from './region';
+import { bHypotheses, regionHypothesesAndRegimes, regionOf } from './region';
 import { divergedVerdict, regimeConfig, replicateSeeds, trainVariants, unitsEvaluation } from '../../src/claims/common';
 import { preflight } from '../../src/claims/kit/preflight';
-import { type Constants, DECISIVE, type EvalContext, type Evaluation, type HypothesisReport, type Regime, type Unit, type Verdict } from '../../src/claims/types';
+import { type Claim, type Constants, DECISIVE, type EvalContext, type Evaluation, type HypothesisReport, type Regime, type Unit, type Verdict } from '../../src/claims/types';
 import { makeDataset } from '../../src/data/signalNoise';
 import { clopperPearson } from '../../src/stats';
 import type { TrainConfig } from '../../src/training/config';
@@ -254,3 +254,26 @@ export async function trainToHorizon(
 
 /** A replicate with no flipped training sample: vacuous for the paper-B statements about S_f. */
 export const NO_FLIPS = 'no training label was flipped (S_f empty)';
+
+/**
+ * The hypotheses, regimes and evaluation of a B claim judged per seed on GD runs trained to
+ * convergence (B.stage2, B.early-stop): regimes sized for kReach x convUnits time units, GD measured
+ * every T1 and per sample up to that horizon or the step budget, and `link` applied to every seed's
+ * run; `extra` adds measurements of the claim's own (before `derived`).
+ */
+export function convergenceClaimParts(
+  link: (run: BRun, h: Horizon, k: Constants, base: TrainConfig, alpha: number) => SeedOutcome,
+  what: string,
+  extra: (base: TrainConfig, k: Constants) => Record<string, unknown> = () => ({}),
+): Pick<Claim, 'hypotheses' | 'regimes' | 'evaluate'> {
+  return {
+    ...regionHypothesesAndRegimes((k) => k.kReach * k.convUnits),
+    async evaluate(regime, ctx): Promise<Evaluation> {
+      const t = await trainToHorizon(regime, ctx, { horizonUnits: ctx.constants.kReach * ctx.constants.convUnits, perSample: true });
+      if (t.early) return t.early;
+      const { k, base, T1, steps, hypotheses, runs, configs, horizon } = t;
+      const outcomes = runs.map((run) => link(run, horizon, k, base, ctx.settings.alpha));
+      return bUnitsEvaluation(outcomes, hypotheses, configs, { T1, steps, stepsNeeded: horizon.stepsNeeded, ...extra(base, k), derived: bDerived(base) }, what);
+    },
+  };
+}

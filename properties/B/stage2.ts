@@ -1,9 +1,9 @@
 import { CT1_SCAN, withCalibration } from '../../src/claims/calibration';
-import { bDerived, CONV_UNITS_SPEC, CT1_SPEC, EPS_CONV_SPEC, K_REACH_SPEC, PAPER_B_NOTE, PAPER_B_REFERENCE } from './quantities';
-import { regionConstants, regionHypothesesAndRegimes } from './region';
-import { BRun, bUnitsEvaluation, convergencePoint, decided, Horizon, minOf, noFlips, SeedOutcome, splitSamples, testErrors, trainToHorizon, upperLimit } from './replicates';
+import { CONV_UNITS_SPEC, CT1_SPEC, EPS_CONV_SPEC, K_REACH_SPEC, PAPER_B_NOTE, PAPER_B_REFERENCE } from './quantities';
+import { regionConstants } from './region';
+import { BRun, convergenceClaimParts, convergencePoint, decided, Horizon, minOf, noFlips, SeedOutcome, splitSamples, testErrors, upperLimit } from './replicates';
 import type { TrainConfig } from '../../src/training/config';
-import type { Claim, Constants, Evaluation } from '../../src/claims/types';
+import type { Claim, Constants } from '../../src/claims/types';
 
 /**
  * B.stage2: Theorem 4.2 of paper B, stage 2 (training to convergence).
@@ -119,17 +119,7 @@ export const claim: Claim = {
   paperNote: PAPER_B_NOTE,
   constants,
 
-  ...regionHypothesesAndRegimes((k) => k.kReach * k.convUnits),
-
-  async evaluate(regime, ctx): Promise<Evaluation> {
-    // GD every T1, per sample, up to kReach x convUnits time units or the step budget
-    const t = await trainToHorizon(regime, ctx, { horizonUnits: ctx.constants.kReach * ctx.constants.convUnits, perSample: true });
-    if (t.early) return t.early;
-    const { k, base, T1, steps, hypotheses, runs, configs, horizon } = t;
-    const outcomes = runs.map((run) => stage2Link(run, horizon, k, base, ctx.settings.alpha));
-    return bUnitsEvaluation(outcomes, hypotheses, configs, { T1, steps, stepsNeeded: horizon.stepsNeeded, derived: bDerived(base) },
-      'at convergence clean samples correct, noisy samples memorized, test error >= 0.5 min tau');
-  },
+  ...convergenceClaimParts(stage2Link, 'at convergence clean samples correct, noisy samples memorized, test error >= 0.5 min tau'),
 };
 
 /** Pre-registration: every calibrated constant re-derived on the calibration stream (src/claims/calibration.ts). */
