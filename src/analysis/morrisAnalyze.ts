@@ -104,7 +104,6 @@ function bootstrapMeanCi(
     for (let i = 0; i < n; i++) sum += values[Math.floor(rng() * n)];
     means[b] = sum / n;
   }
-  means.sort((a, b) => a - b);
   const tail = (1 - confidence) / 2;
   return [quantile(means, tail), quantile(means, 1 - tail)];
 }
