@@ -27,16 +27,7 @@ import type { CalibrationContext, CalibrationResult, Claim, Constants, Evaluatio
  * exp(-H/C) is >= vacuousBound (0.25) or chance is `vacuous-bound` (H < ~22 at C = 16: the harmful
  * half of the working region).
  *
- * Working region (OUR constants, by experiment; calibrated): n SNR^2 in [1, 4] and d in [2n, 10n], i.e.
- * H = n ||mu||^4/(sigma_p^4 d) from 2 to 160: from the harmful side (test error ~0.15 at H = 2)
- * to the benign one (~0 at H >= 80), so the bound and the "no rise" part are checked where the test
- * error is not trivially 0. Scans of 3 seeds per cell (n = 60, m = 5, tau = 0, 30 time units):
- * every sample correct from T1 on, the test error decreasing (largest late rise 0.004 on 1000
- * test samples); the error against H fits exp(-H/C) for C >= 15 (H = 80: 0.004; H = 32: 0.012;
- * H = 8: 0.07; H = 2: 0.16), so C = 16. Through this module the test error wanders by up to
- * 0.011 on the harmful side (errors ~0.1) without a trend, hence riseTol = 0.02 (the stage-2
- * rises under label noise are 0.03-0.1; calibrated too). With label noise (robustness tier,
- * tau > 0) the late rise is the stage-2 degradation of B.stage2 and the claim breaks.
+ * Working region: OUR constants, calibrated (set where the claim held); the experiments behind each bound: docs/claims/B.noiseless.md.
  */
 
 const REGION_WHY = 'scanned from the harmful to the benign side; the claim held in every scanned cell';

@@ -23,17 +23,7 @@ import type { Claim, Evaluation } from '../../src/claims/types';
  * unit), not an event, so this claim has no `not-reached`; T1 beyond the step budget is `budget`.
  * Tiers: working and robustness; no paper tier and no literal tier (PAPER_B_NOTE).
  *
- * Working region (OUR constants, calibrated: set by looking at where the claim held; scratch scans of 4-6 seeds per cell, n = 30..100):
- *  - the stage-1 picture needs gamma to outgrow a noisy sample's rho: the ratio of their initial
- *    growth rates is n SNR^2 (1 - 2 tau)/2, so n SNR^2 >= 6 with tau <= 0.2 (at n SNR^2 = 4 a noisy
- *    sample is already fitted to its wrong label by T1 in 1/4-3/4 of the seeds at tau = 0.2, and at
- *    tau = 0.3 the claim fails even at n SNR^2 = 12: once the clean samples are fitted their
- *    gradients vanish and the noisy ones take over within a fraction of the time unit);
- *  - d >= 16 n: the noise cross-talk sum_k rho_k <xi_k, xi_i>/||xi_k||^2 ~ rho sqrt(n/d) must stay
- *    below the gamma - rho gap (at d/n <= 8 single noisy samples flip early);
- *  - cT1 = 0.3: the window in which all three parts hold opens at ~0.1 unit and closes between
- *    0.5 and 1.5 units (earlier for larger tau): 0.3 sits inside it.
- * The preset fixtures/presets/paper-b.json (a working region we chose, not a setting of paper B) sits in this region (n SNR^2 = 8, d = 20 n).
+ * Working region: OUR constants, calibrated (set where the claim held); the experiments behind each bound: docs/claims/B.stage1.md.
  */
 
 /** The defaults of this claim's region (B.log2 checks the log-2 rule in the same region). */

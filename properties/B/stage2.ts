@@ -29,17 +29,7 @@ import type { Claim, Constants } from '../../src/claims/types';
  * (one-sided upper confidence limit of the test error - 0.5 min tau), (min max gamma). A seed with
  * no flipped sample is vacuous. Tiers: working, robustness (no paper or literal tier: PAPER_B_NOTE).
  *
- * Working region (OUR constants, calibrated: set where the claim held; this is where the claim is surprising):
- * the test-error lower bound holds only on the HARMFUL side of the ReLU overfitting boundary,
- * H = n ||mu||^4/(sigma_p^4 d) = (n SNR^2)^2 d/n small (Kou et al. 2023). With n SNR^2 = Theta(1)
- * and d >> n (the setting of Theorem 4.1, see B.stage1: n SNR^2 >= 8, d >= 16 n, H >= 1000) the
- * memorization of the noisy samples is benign: scans of 3 seeds per cell (n = 50, m = 10,
- * trained to loss 0.05) gave converged test errors 0.000-0.002 at n SNR^2 = 4, d = 40 n, far below
- * 0.5 tau = 0.075, and the bound held in all seeds only for H <~ 8 (n SNR^2 <= 2, d/n <= 3). The
- * two theorems hold in disjoint parts of "n SNR^2 = Theta(1)" at these sizes. We therefore add the
- * working-region bound H <= harmMax (NOT a condition of paper B; calibrated) and d in [2n, 3n];
- * the robustness tier maps the benign side, where this claim breaks. The other three parts hold everywhere we
- * looked (clean samples stay fitted, > 90% of S_f memorized, max gamma stays > 0).
+ * Working region: OUR constants, calibrated (set where the claim held); the experiments behind each bound: docs/claims/B.stage2.md.
  */
 
 const constants = {
