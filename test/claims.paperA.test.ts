@@ -7,7 +7,7 @@ import { claim as aNoiseBounded } from '../properties/A/noise-bounded';
 import { claim as aSeparation } from '../properties/A/separation';
 import { claim as aStage1 } from '../properties/A/stage1';
 import { loadProfile, SETTINGS_SPEC } from '../src/claims/constants';
-import { regimeConfig } from '../src/claims/common';
+import { regimeConfig } from '../src/claims/kit/training';
 import { asmClauses, literalAsmRegimes, minDimensionForSigma0Window, sigma0Window } from '../properties/A/assumptions';
 import { EXCURSIONS, inRegionArbitrary, regimeFrom, RegimeParams, robustnessArbitrary } from '../properties/A/generators';
 import { derived, timeT1, timeTGD, timeTLN } from '../properties/A/quantities';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SETTINGS_SPEC } from '../src/claims/constants';
 import { regimeFrom } from '../properties/B/generators';
-import { replicateSeeds } from '../src/claims/common';
+import { replicateSeeds } from '../src/claims/kit/training';
 import type { Claim, ClaimContext, EngineSettings, EvalContext, Regime, Tier } from '../src/claims/types';
 import { claim as stage1 } from '../properties/B/stage1';
 import { claim as stage2 } from '../properties/B/stage2';

@@ -5,7 +5,7 @@ import { regimeFrom } from '../properties/B/generators';
 import { bDerived, horizonSteps, timeT1 } from '../properties/B/quantities';
 import { bClauses, regionOf } from '../properties/B/region';
 import { BRun, convergencePoint, observedMargin, reachSteps } from '../properties/B/replicates';
-import { regimeConfig } from '../src/claims/common';
+import { regimeConfig } from '../src/claims/kit/training';
 import { logUniform } from '../src/claims/kit/draws';
 import { quantile } from '../src/stats/quantile';
 import { pairedErrorDifference } from '../src/stats/pairedProportions';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { regimeConfig } from '../src/claims/common';
+import { regimeConfig } from '../src/claims/kit/training';
 import { SETTINGS_SPEC } from '../src/claims/constants';
 import { powerLawFit } from '../src/stats';
 import { blockedLogFit, blockedPowerLawFit, crossing, equivalenceHalfWidth, exponentVerdict, firstPassage, geometricSweep, locateCrossing, prefixDataset, trainUntil, withSignal } from '../src/claims/kit/scaling';

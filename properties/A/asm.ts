@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { report } from '../../src/claims/common';
+import { report } from '../../src/claims/kit/clauses';
 import { asmClauses, AsmConstants, asmKnobs, literalFeasibility, literalSizeText, minDimensionForSigma0Window, sigma0Window } from './assumptions';
 import { inRegionArbitrary, robustnessArbitrary } from './generators';
 import { derived, PAPER_A_REFERENCE } from './quantities';
@@ -20,7 +20,7 @@ import { loadPreset, presetNames } from '../../src/training/presets';
  *
  * Literal tier: the feasibility analysis of the assumption (deterministic, one unit, nothing
  * trained): the smallest (n, d, m) at which every clause is satisfiable with the profile's C,
- * delta, cFlip (paperA.literalFeasibility). `infeasible` (with that size in the measurements and
+ * delta, cFlip (assumptions.literalFeasibility). `infeasible` (with that size in the measurements and
  * the note) unless it is affordable, d <= dAffordable; `holds` only then (a regime meeting every
  * clause exists at an affordable size; the other A claims still say infeasible/inconclusive there).
  * Robustness tier: audits a regime (the papers' settings, our working region, excursions) against

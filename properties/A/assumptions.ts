@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Knobs } from './quantities';
-import { atLeast, atMost, report } from '../../src/claims/common';
+import { atLeast, atMost, report } from '../../src/claims/kit/clauses';
 import { COARSE_GRID, logUniform, sig4, uniform, uniformInt } from '../../src/claims/kit/draws';
 import type { ClaimContext, Clause, EvalContext, Evaluation, HypothesisReport, Regime } from '../../src/claims/types';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../src/training/config';

@@ -1,6 +1,7 @@
 import { PAPER_N_TEST_SPEC } from './constants';
 import { withCalibration } from '../../src/claims/calibration';
-import { chainUnit, divergedVerdict, replicateSeeds, trainVariants, unitsEvaluation } from '../../src/claims/common';
+import { chainUnit, divergedVerdict, unitsEvaluation } from '../../src/claims/kit/replicates';
+import { replicateSeeds, trainVariants } from '../../src/claims/kit/training';
 import { PAPER_A_PRESETS, paperASettings } from './presets';
 import { derived, labelNoiseAlgo, PAPER_A_REFERENCE, stepsFor, timeT1 } from './quantities';
 import { regionConstants, regionHypothesesAndRegimes, regionPreflight, WORKING_REGION } from './region';

@@ -1,7 +1,8 @@
 import { MIN_STEPS_SPEC, RUN_STEP_CAP_SPEC } from './constants';
 import { nearestRankQuantile } from '../../src/stats/quantile';
 import { withCalibration } from '../../src/claims/calibration';
-import { divergedVerdict, replicateSeeds, trainVariants, unitsEvaluation } from '../../src/claims/common';
+import { divergedVerdict, unitsEvaluation } from '../../src/claims/kit/replicates';
+import { replicateSeeds, trainVariants } from '../../src/claims/kit/training';
 import { PAPER_A_PRESETS, paperASettings } from './presets';
 import { derived, noiseTimeScale, PAPER_A_REFERENCE, stepsFor, timeTGD } from './quantities';
 import { regionConstants, regionHypothesesAndRegimes, regionPreflight, WORKING_REGION } from './region';

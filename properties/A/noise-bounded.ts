@@ -1,7 +1,8 @@
 import { MIN_STEPS_SPEC, PAPER_N_TEST_SPEC } from './constants';
 import { nearestRankQuantile } from '../../src/stats/quantile';
 import { withCalibration } from '../../src/claims/calibration';
-import { divergedVerdict, replicateSeeds, trainVariants, unitsEvaluation } from '../../src/claims/common';
+import { divergedVerdict, unitsEvaluation } from '../../src/claims/kit/replicates';
+import { replicateSeeds, trainVariants } from '../../src/claims/kit/training';
 import { noiseBandLink } from './links';
 import { PAPER_A_PRESETS, paperASettings } from './presets';
 import { derived, evalEveryFor, labelNoiseAlgo, PAPER_A_REFERENCE, stepsFor, timeT1, timeTLN } from './quantities';

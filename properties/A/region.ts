@@ -1,7 +1,8 @@
 import { literalEvaluation } from './assumptions';
 import { paperARegimes } from './generators';
 import { derived } from './quantities';
-import { atLeast, atMost, regimeConfig, report } from '../../src/claims/common';
+import { atLeast, atMost, report } from '../../src/claims/kit/clauses';
+import { regimeConfig } from '../../src/claims/kit/training';
 import { capSettings, preflight } from '../../src/claims/kit/preflight';
 import type { Claim, Clause, Constants, ConstantSpec, EvalContext, Evaluation, HypothesisReport, Regime } from '../../src/claims/types';
 import type { TrainConfig } from '../../src/training/config';

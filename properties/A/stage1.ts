@@ -1,6 +1,7 @@
 import { nearestRankQuantile } from '../../src/stats/quantile';
 import { withCalibration } from '../../src/claims/calibration';
-import { divergedVerdict, replicateSeeds, trainVariants, unitsEvaluation } from '../../src/claims/common';
+import { divergedVerdict, unitsEvaluation } from '../../src/claims/kit/replicates';
+import { replicateSeeds, trainVariants } from '../../src/claims/kit/training';
 import { combineOutcomes, stage1Link } from './links';
 import { PAPER_A_PRESETS, paperASettings } from './presets';
 import { derived, labelNoiseAlgo, PAPER_A_REFERENCE, stepsFor, timeT1 } from './quantities';

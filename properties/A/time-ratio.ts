@@ -2,9 +2,11 @@ import { COARSE_GRID, lerp, lerpLog, logUniform, unitDraw } from '../../src/clai
 import { withCalibration } from '../../src/claims/calibration';
 import fc from 'fast-check';
 import { Dataset, makeDataset } from '../../src/data/signalNoise';
-import { divergedVerdict, regimeConfig, replicateSeeds, report } from '../../src/claims/common';
+import { report } from '../../src/claims/kit/clauses';
+import { divergedVerdict } from '../../src/claims/kit/replicates';
+import { regimeConfig, replicateSeeds } from '../../src/claims/kit/training';
 import { preflight } from '../../src/claims/kit/preflight';
-import type { Trained } from '../../src/claims/common';
+import type { Trained } from '../../src/claims/kit/training';
 import { regimeFrom } from './generators';
 import { derived, PAPER_A_REFERENCE } from './quantities';
 import { Region, regionClauses, regionConstants, regionOf, WORKING_REGION } from './region';
@@ -28,7 +30,7 @@ import { resolveConfig, TrainConfig } from '../../src/training/config';
  * equivalence test: holds when the interval lies inside 1 +- bandRel, breaks when it lies entirely
  * outside, else inconclusive. `not-reached` when T_LN does not happen within horizon x its
  * predicted time (counts against); `budget` when our own step caps stop a run. Literal tier:
- * paper A's Assumption 3.1 is `infeasible` (scaling.paperALiteral). No paper tier (paperNote).
+ * paper A's Assumption 3.1 is `infeasible` (assumptions.paperALiteral). No paper tier (paperNote).
  *
  * The experiment diary (where the region and kLN come from, what breaks outside) is in
  * docs/claims/A.time-ratio.md.
@@ -44,7 +46,7 @@ const REGION: Region = {
 
 const EXP = 'by experiment (docs/claims/A.time-ratio.md), i.e. looked at results';
 const BUDGET = 'budget (cost of a sweep), not a hypothesis';
-/** provenance of the region constants (paperA.regionConstants gives help texts only) */
+/** provenance of the region constants (region.regionConstants gives help texts only) */
 const REGION_PROVENANCE: Record<string, Partial<ConstantSpec>> = {
   nMin: { source: BUDGET }, nMax: { source: BUDGET }, dPerN2Max: { source: BUDGET }, mMax: { source: BUDGET }, s0Min: { source: BUDGET },
   dPerN2Min: { source: 'practical reading of Assumption 3.1(i) d >= C log(n/delta) n^2' },
@@ -139,7 +141,7 @@ function gdStartSteps(c: TrainConfig, eps: number): number {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * paper A's working-region clauses (paperA.regionClauses) evaluated at every point of the
+ * paper A's working-region clauses (region.regionClauses) evaluated at every point of the
  * sweep; a clause holds when it holds at every point, and reports the point where it is tightest.
  */
 function hypothesesOf(regime: Regime, k: Constants): HypothesisReport {

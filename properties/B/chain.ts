@@ -4,7 +4,7 @@ import { inRegionArbitrary, robustnessArbitrary } from './generators';
 import { bDerived, CT1_SPEC, PAPER_B_NOTE, PAPER_B_REFERENCE } from './quantities';
 import { bHypotheses, BRegion, constantsOf, regionOf } from './region';
 import { SeedOutcome, toUnit, trainToHorizon } from './replicates';
-import { chainUnit, unitsEvaluation } from '../../src/claims/common';
+import { chainUnit, unitsEvaluation } from '../../src/claims/kit/replicates';
 import type { Claim, ClaimContext, Clause, Evaluation, HypothesisReport, Regime, Unit } from '../../src/claims/types';
 import { claim as stage1, stage1Link } from './stage1';
 import { claim as stage2, stage2Link } from './stage2';
@@ -21,7 +21,7 @@ import { log2Link } from './log2';
  * claim uses (stage1Link, stage2Link, earlyStopLink, log2Link) — is evaluated on that run at its
  * own time point, with the link claim's own constants (profile values of B.stage2, B.early-stop;
  * T1 is the chain's cT1 for every link, so all links see the same T1). The seed's chain unit is
- * common.chainUnit: holds iff every link holds; breaks when a link breaks or is not reached.
+ * kit/replicates chainUnit: holds iff every link holds; breaks when a link breaks or is not reached.
  *
  * Working region (whose: the UNION of B.stage1's and B.stage2's working regions, half of the draws
  * each, read from those claims' constants, with a cost box on top). Why both: at our sizes the two

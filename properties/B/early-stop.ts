@@ -3,7 +3,7 @@ import { CT1_SCAN, withCalibration } from '../../src/claims/calibration';
 import { bDerived, CONV_UNITS_SPEC, CT1_SPEC, EPS_CONV_SPEC, K_REACH_SPEC, PAPER_B_NOTE, PAPER_B_REFERENCE } from './quantities';
 import { regionConstants } from './region';
 import { at, BRun, convergenceClaimParts, convergencePoint, Horizon, lowerLimit, noFlips, SeedOutcome, testErrors } from './replicates';
-import { regimeConfig } from '../../src/claims/common';
+import { regimeConfig } from '../../src/claims/kit/training';
 import { pairedErrorDifference, PairedProportionResult } from '../../src/stats/pairedProportions';
 import type { TrainConfig } from '../../src/training/config';
 import type { CalibrationContext, CalibrationResult, Claim, Constants } from '../../src/claims/types';

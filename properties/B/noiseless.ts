@@ -3,7 +3,7 @@ import { CT1_SCAN, withCalibration } from '../../src/claims/calibration';
 import { bDerived, CT1_SPEC, PAPER_B_NOTE, PAPER_B_REFERENCE } from './quantities';
 import { regionConstants, regionHypothesesAndRegimes } from './region';
 import { bUnitsEvaluation, decided, lowerLimit, minOf, SeedOutcome, splitSamples, testErrors, trainToHorizon } from './replicates';
-import { regimeConfig } from '../../src/claims/common';
+import { regimeConfig } from '../../src/claims/kit/training';
 import type { CalibrationContext, CalibrationResult, Claim, Constants, Evaluation } from '../../src/claims/types';
 
 /**

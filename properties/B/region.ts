@@ -1,6 +1,7 @@
 import { paperBRegimes } from './generators';
 import { bDerived } from './quantities';
-import { atLeast, atMost, regimeConfig, report } from '../../src/claims/common';
+import { atLeast, atMost, report } from '../../src/claims/kit/clauses';
+import { regimeConfig } from '../../src/claims/kit/training';
 import type { Claim, ClaimContext, Clause, Constants, ConstantSpec, HypothesisReport, Regime } from '../../src/claims/types';
 
 /** Paper B's working regions: each claim declares its own region constants (defaults chosen where it holds, with their provenance). */

@@ -1,6 +1,7 @@
 import { bDerived, horizonSteps, timeT1 } from './quantities';
 import { bHypotheses, regionHypothesesAndRegimes, regionOf } from './region';
-import { divergedVerdict, regimeConfig, replicateSeeds, trainVariants, unitsEvaluation } from '../../src/claims/common';
+import { divergedVerdict, unitsEvaluation } from '../../src/claims/kit/replicates';
+import { regimeConfig, replicateSeeds, trainVariants } from '../../src/claims/kit/training';
 import { preflight } from '../../src/claims/kit/preflight';
 import { type Claim, type Constants, DECISIVE, type EvalContext, type Evaluation, type HypothesisReport, type Regime, type Unit, type Verdict } from '../../src/claims/types';
 import { makeDataset } from '../../src/data/signalNoise';
@@ -23,7 +24,7 @@ export interface BRun {
 }
 
 /**
- * Train GD on every replicate seed (common.trainVariants) with `steps` steps, measuring every
+ * Train GD on every replicate seed (kit/training trainVariants) with `steps` steps, measuring every
  * `evalEvery` steps (and per sample when asked), and recover each seed's flipped set (the training
  * set and its flips do not depend on nTest, so they are redrawn with nTest = 1, cheaply).
  */
@@ -146,7 +147,7 @@ export function noFlips(seed: number): SeedOutcome {
   return { seed, verdict: 'vacuous', margin: null, note: NO_FLIPS };
 }
 
-/** The evaluation of a B claim from its per-seed outcomes (common.unitsEvaluation: one unit per seed, none dropped). */
+/** The evaluation of a B claim from its per-seed outcomes (kit/replicates unitsEvaluation: one unit per seed, none dropped). */
 export function bUnitsEvaluation(
   outcomes: SeedOutcome[],
   hypotheses: HypothesisReport,

@@ -2,9 +2,11 @@ import { COARSE_GRID, lerp, lerpLog, logUniform, sig4, unitDraw } from '../../sr
 import { withCalibration } from '../../src/claims/calibration';
 import fc from 'fast-check';
 import { Dataset, makeDataset } from '../../src/data/signalNoise';
-import { divergedVerdict, regimeConfig, report } from '../../src/claims/common';
+import { report } from '../../src/claims/kit/clauses';
+import { divergedVerdict } from '../../src/claims/kit/replicates';
+import { regimeConfig } from '../../src/claims/kit/training';
 import { preflight } from '../../src/claims/kit/preflight';
-import type { Trained } from '../../src/claims/common';
+import type { Trained } from '../../src/claims/kit/training';
 import { paperALiteral } from '../A/assumptions';
 import { BoundarySearch, equivalenceHalfWidth, EXPONENT_TEST_CONSTANTS, exponentNote, exponentVerdict, geometricSweep, IN, locateCrossing, prefixDataset, quantileLoss, SeedBlock, trainUntil, withSignal } from '../../src/claims/kit/scaling';
 import { SEED_DRAW_MAX } from '../../src/claims/seedStreams';
@@ -28,7 +30,7 @@ import type { Measurement } from '../../src/training/measure';
  * inside their bands, breaks when either lies outside its band, else inconclusive. A crossing not
  * bracketed within the search (ratio^maxExpand around the law's prediction) is `not-reached`;
  * GD not fitting within our step caps is `budget`. Literal tier: paper A's Assumption 3.1 is
- * `infeasible` at any affordable d (scaling.paperALiteral).
+ * `infeasible` at any affordable d (assumptions.paperALiteral).
  *
  * The experiment diary (design choices, where the region was found) is in docs/claims/C.boundary.md.
  */

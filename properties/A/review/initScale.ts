@@ -8,7 +8,7 @@ import { fullOrBase } from '../../../src/review/procedures/patchCount';
 /**
  * `init-scale` (row A-09, a reviewer's question): sigma_0 over decades. Assumption 3.1 (iv) of
  * paper A bounds it: C log(d/delta) n sigma_p^-1 d^-3/4 <= sigma_0 <= min(||mu||^-1 d^-5/8,
- * sigma_p^-1 d^-1/2) / (C log(d/delta)) (src/claims/paperA.ts sigma0Window, with the A.asm profile
+ * sigma_p^-1 d^-1/2) / (C log(d/delta)) (properties/A/assumptions.ts sigma0Window, with the A.asm profile
  * constants C = 1, delta = 0.05). At any affordable size the window is empty (its lower side exceeds
  * its upper side), so no sigma_0 meets (iv) literally; the procedure judges the side of (iv) that
  * can be met, the upper one (a small initialisation, where the theorems' mechanism lives): per seed,

@@ -27,7 +27,7 @@ export interface RunOutcomes {
 
 export const OUTCOME_NAMES: readonly (keyof RunOutcomes)[] = ['stage1NoisyError', 'memorized', 'testErrorT1', 'testError'];
 
-/** T1 = cT1 n m/(eta sigma_p^2 d) in steps, with the B claims' constant cT1 (src/claims/paperB.ts). */
+/** T1 = cT1 n m/(eta sigma_p^2 d) in steps, with the B claims' constant cT1 (properties/B/quantities.ts). */
 export function stepT1(c: TrainConfig): number {
   return timeT1(c, CT1_SPEC.default as number);
 }

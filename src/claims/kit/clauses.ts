@@ -1,6 +1,6 @@
-import type { Clause } from '../types';
+import type { Clause, HypothesisReport } from '../types';
 
-/** Clause helpers shared by every paper: signed log margins of a clause or of a threshold test. */
+/** Clause helpers shared by every paper: clauses `lhs >= rhs` / `<=` with both sides recorded, a report of clauses, signed log margins of a clause or of a threshold test. */
 
 /** Signed log-ratio of a clause's two sides: > 0 when it holds, < 0 when it fails (clamped to +-50). */
 export function clauseLogMargin(c: Clause): number {
@@ -16,4 +16,17 @@ export function logMargin(x: number, thr: number, dir: 'atLeast' | 'atMost', flo
   const v = Math.log(Math.max(x, floor) / Math.max(thr, floor));
   const s = dir === 'atLeast' ? v : -v;
   return Math.max(-10, Math.min(10, s));
+}
+
+export function report(clauses: Clause[]): HypothesisReport {
+  return { holds: clauses.every((c) => c.holds), clauses };
+}
+
+/** A clause `lhs >= rhs` (or `<=`), with both sides recorded. */
+export function atLeast(id: string, text: string, lhs: number, rhs: number): Clause {
+  return { id, text, holds: lhs >= rhs, lhs, rhs };
+}
+
+export function atMost(id: string, text: string, lhs: number, rhs: number): Clause {
+  return { id, text, holds: lhs <= rhs, lhs, rhs };
 }

@@ -1,4 +1,3 @@
-import { budgetVerdict, vacuousVerdict } from '../common';
 import type { EvalContext, Evaluation, HypothesisReport } from '../types';
 
 /**
@@ -36,4 +35,26 @@ export function preflight(
  */
 export function capSettings(ctx: Pick<EvalContext, 'settings'>, cap: number): Pick<EvalContext, 'settings'> {
   return { settings: { ...ctx.settings, maxSteps: Math.min(ctx.settings.maxSteps, cap) } };
+}
+
+/**
+ * `vacuous` in the literal and working tiers when the hypotheses fail. The paper tier evaluates its
+ * named settings whatever they meet (the hypotheses are reported), robustness evaluates anyway.
+ */
+export function vacuousVerdict(hypotheses: HypothesisReport, ctx: Pick<EvalContext, 'tier'>): Evaluation | null {
+  if (hypotheses.holds || ctx.tier === 'robustness' || ctx.tier === 'paper') return null;
+  const failed = hypotheses.clauses.filter((c) => !c.holds).map((c) => c.id);
+  return { verdict: 'vacuous', margin: null, measurements: {}, hypotheses, note: `hypotheses not met: ${failed.join(', ')}` };
+}
+
+/** `budget` when the steps a claim needs exceed the profile's step budget. */
+export function budgetVerdict(stepsNeeded: number, ctx: Pick<EvalContext, 'settings'>, hypotheses: HypothesisReport): Evaluation | null {
+  if (stepsNeeded <= ctx.settings.maxSteps) return null;
+  return {
+    verdict: 'budget',
+    margin: null,
+    measurements: { stepsNeeded, maxSteps: ctx.settings.maxSteps },
+    hypotheses,
+    note: `needs ${Math.ceil(stepsNeeded)} steps, budget ${ctx.settings.maxSteps}`,
+  };
 }
