@@ -47,6 +47,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/backend/backend';
 import { EngineName, resolveConfig, TrainConfig } from '../src/training/config';
 import { loadPreset } from '../src/training/presets';
+import './builtin'; // registers the built-in papers (the presets live in their folders)
 import { train } from '../src/training/train';
 import { atomicWriteJson } from '../src/util/atomicWrite';
 import { packageRoot } from '../src/util/paths';

@@ -1,5 +1,5 @@
 /**
- * Golden trajectories: short runs of every preset (fixtures/presets/*.json) with every engine,
+ * Golden trajectories: short runs of every preset (every name of presetNames(): the papers' presets/ folders and fixtures/presets) with every engine,
  * stored in fixtures/golden/<preset>.<engine>.json and replayed by test/golden.test.ts, which
  * fails when a replay drifts beyond the tolerances below. See fixtures/golden/README.md.
  *
@@ -18,6 +18,7 @@ import { CONFIG_KEYS, EngineName, resolveConfig, TrainConfig } from '../src/trai
 import { makeLabelScheme } from '../src/training/labels';
 import type { Measurement } from '../src/training/measure';
 import { loadPreset, presetNames } from '../src/training/presets';
+import './builtin'; // registers the built-in papers (the presets live in their folders)
 import { chooseEngine, createEngine, Divergence, train } from '../src/training/train';
 import { atomicWriteJson } from '../src/util/atomicWrite';
 import { fixturesDir } from '../src/util/paths';

@@ -1,18 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { claim as aAsm } from '../properties/A.asm';
-import { claim as aGdOverfits } from '../properties/A.gd-overfits';
-import { claim as aLngdGeneralizes } from '../properties/A.lngd-generalizes';
-import { claim as aNoiseBounded } from '../properties/A.noise-bounded';
-import { claim as aSeparation } from '../properties/A.separation';
-import { claim as aStage1 } from '../properties/A.stage1';
+import { claim as aAsm } from '../properties/A/asm';
+import { claim as aGdOverfits } from '../properties/A/gd-overfits';
+import { claim as aLngdGeneralizes } from '../properties/A/lngd-generalizes';
+import { claim as aNoiseBounded } from '../properties/A/noise-bounded';
+import { claim as aSeparation } from '../properties/A/separation';
+import { claim as aStage1 } from '../properties/A/stage1';
 import { loadProfile, SETTINGS_SPEC } from '../src/claims/constants';
-import { regimeConfig } from '../src/claims/common';
-import {
-  asmClauses, clauseLogMargin, derived, EXCURSIONS, inRegionArbitrary, literalAsmRegimes, minDimensionForSigma0Window,
-  regimeFrom, RegimeParams, regionClauses, regionOf, robustnessArbitrary, sigma0Window,
-  timeT1, timeTGD, timeTLN, WORKING_REGION,
-} from '../src/claims/paperA';
+import { regimeConfig } from '../src/claims/kit/training';
+import { asmClauses, literalAsmRegimes, minDimensionForSigma0Window, sigma0Window } from '../properties/A/assumptions';
+import { EXCURSIONS, inRegionArbitrary, regimeFrom, RegimeParams, robustnessArbitrary } from '../properties/A/generators';
+import { derived, timeT1, timeTGD, timeTLN } from '../properties/A/quantities';
+import { regionClauses, regionOf, WORKING_REGION } from '../properties/A/region';
+import { clauseLogMargin } from '../src/claims/kit/clauses';
 import type { Claim, ClaimContext, Constants, EngineSettings, EvalContext, Regime, Tier, Verdict } from '../src/claims/types';
 import { CONFIG_KEYS } from '../src/training/config';
 import { loadPreset } from '../src/training/presets';

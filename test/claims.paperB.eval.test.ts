@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SETTINGS_SPEC } from '../src/claims/constants';
-import { regimeFrom } from '../src/claims/paperB';
-import { replicateSeeds } from '../src/claims/common';
+import { regimeFrom } from '../properties/B/generators';
+import { replicateSeeds } from '../src/claims/kit/training';
 import type { Claim, ClaimContext, EngineSettings, EvalContext, Regime, Tier } from '../src/claims/types';
-import { claim as stage1 } from '../properties/B.stage1';
-import { claim as stage2 } from '../properties/B.stage2';
-import { claim as earlyStop } from '../properties/B.early-stop';
-import { claim as log2 } from '../properties/B.log2';
-import { claim as noiseless } from '../properties/B.noiseless';
-import { claim as chain } from '../properties/B.chain';
+import { claim as stage1 } from '../properties/B/stage1';
+import { claim as stage2 } from '../properties/B/stage2';
+import { claim as earlyStop } from '../properties/B/early-stop';
+import { claim as log2 } from '../properties/B/log2';
+import { claim as noiseless } from '../properties/B/noiseless';
+import { claim as chain } from '../properties/B/chain';
 
 /** Paper-B claims trained for real (small sizes): units per seed, breaking regimes, B.chain on the same runs. */
 

@@ -1,23 +1,26 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SETTINGS_SPEC } from '../src/claims/constants';
-import {
-  bClauses, bDerived, BRun, convergencePoint, horizonSteps, logUniform, observedMargin, quantile, reachSteps, regimeFrom, regionOf, timeT1,
-} from '../src/claims/paperB';
-import { regimeConfig } from '../src/claims/common';
+import { regimeFrom } from '../properties/B/generators';
+import { bDerived, horizonSteps, timeT1 } from '../properties/B/quantities';
+import { bClauses, regionOf } from '../properties/B/region';
+import { BRun, convergencePoint, observedMargin, reachSteps } from '../properties/B/replicates';
+import { regimeConfig } from '../src/claims/kit/training';
+import { logUniform } from '../src/claims/kit/draws';
+import { quantile } from '../src/stats/quantile';
 import { pairedErrorDifference } from '../src/stats/pairedProportions';
 import { streamOf } from '../src/claims/seedStreams';
 import type { CalibrationContext, Claim, ClaimContext, EngineSettings, Evaluation, Regime } from '../src/claims/types';
 import type { Measurement } from '../src/training/measure';
 import type { TrainResult } from '../src/training/train';
-import { belowVerdict, earlyStopLink } from '../properties/B.early-stop';
-import { claim as chain, chainRegions } from '../properties/B.chain';
+import { belowVerdict, earlyStopLink } from '../properties/B/early-stop';
+import { chainRegions, claim as chain } from '../properties/B/chain';
 import { CLAIMS as REGISTRY } from '../src/claims/registry';
-import { claim as stage1 } from '../properties/B.stage1';
-import { claim as stage2 } from '../properties/B.stage2';
-import { claim as earlyStop } from '../properties/B.early-stop';
-import { claim as log2 } from '../properties/B.log2';
-import { claim as noiseless } from '../properties/B.noiseless';
+import { claim as stage1 } from '../properties/B/stage1';
+import { claim as stage2 } from '../properties/B/stage2';
+import { claim as earlyStop } from '../properties/B/early-stop';
+import { claim as log2 } from '../properties/B/log2';
+import { claim as noiseless } from '../properties/B/noiseless';
 
 const CLAIMS: Claim[] = [stage1, stage2, earlyStop, log2, noiseless, chain];
 

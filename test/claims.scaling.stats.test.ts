@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bootstrap, equivalenceTest, jointEquivalence } from '../src/stats';
-import { blockedLogFit, equivalenceHalfWidth } from '../src/claims/scaling';
+import { blockedLogFit, equivalenceHalfWidth } from '../src/claims/kit/scaling';
 
 /** seeds of a synthetic sweep y = c_s x^b with seed-level noise in the exponent and point noise */
 function synthetic(b: number, seeds: number, sdSlope: number, sdPoint: number) {

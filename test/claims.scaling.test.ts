@@ -1,17 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { regimeConfig } from '../src/claims/common';
+import { regimeConfig } from '../src/claims/kit/training';
 import { SETTINGS_SPEC } from '../src/claims/constants';
 import { powerLawFit } from '../src/stats';
-import {
-  blockedLogFit, blockedPowerLawFit, crossing, equivalenceHalfWidth, exponentVerdict, firstPassage, geometricSweep, locateCrossing, prefixDataset, quantile, trainUntil, withSignal,
-} from '../src/claims/scaling';
+import { blockedLogFit, blockedPowerLawFit, crossing, equivalenceHalfWidth, exponentVerdict, firstPassage, geometricSweep, locateCrossing, prefixDataset, trainUntil, withSignal } from '../src/claims/kit/scaling';
+import { quantile } from '../src/stats/quantile';
 import type { Claim, ClaimContext, EngineSettings, EvalContext, Regime, Tier } from '../src/claims/types';
 import { makeDataset } from '../src/data/signalNoise';
 import { DEFAULT_CONFIG, resolveConfig } from '../src/training/config';
 import { train } from '../src/training/train';
-import { claim as timeRatio, predictedTLN, sweepPoints } from '../properties/A.time-ratio';
-import { boundaryDs, boundaryNs, claim as boundary, predictedBoundaryExponent, predictedDExponent } from '../properties/C.boundary';
+import { claim as timeRatio, predictedTLN, sweepPoints } from '../properties/A/time-ratio';
+import { boundaryDs, boundaryNs, claim as boundary, predictedBoundaryExponent, predictedDExponent } from '../properties/C/boundary';
 
 /** The context of the declared defaults: each ConstantSpec's default and SETTINGS_SPEC's. */
 function defaultContext(claim: Claim, over: Partial<EngineSettings> = {}): ClaimContext {

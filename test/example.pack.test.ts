@@ -56,6 +56,11 @@ test('examples/custom-claim runs from the packed package: API, --claims-from wit
   const pkg = JSON.parse(fs.readFileSync(path.join(app, 'node_modules/claimcheck/package.json'), 'utf8'));
   expect(fs.readFileSync(path.join(app, 'node_modules/claimcheck', pkg.types), 'utf8')).toMatch(/checkClaims/);
 
+  // the papers' presets ship in their folders (properties/<paper>/presets) and are found from the package
+  const presets = sh('npx', ['--no', 'claimcheck', 'presets'], app);
+  expect(presets.code, presets.stderr).toBe(0);
+  for (const name of ['paper-a-main', 'paper-b', 'small']) expect(presets.stdout).toMatch(new RegExp(`^${name}\\s`, 'm'));
+
   // the example, as its README says to copy it
   for (const f of ['claims.js', 'run.js', 'paper-p', 'test']) fs.cpSync(path.join(example, f), path.join(app, f), { recursive: true });
 

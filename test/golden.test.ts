@@ -33,7 +33,7 @@ describe('golden trajectories', () => {
     const orphans = files.filter((f) => !expected.includes(f));
     expect(
       { missing, orphans },
-      `fixtures/golden is out of step with fixtures/presets (${presetNames().length} presets x ${GOLDEN_ENGINES.length} engines): run npm run golden:record`,
+      `fixtures/golden is out of step with the presets (${presetNames().length} presets x ${GOLDEN_ENGINES.length} engines): run npm run golden:record`,
     ).toEqual({ missing: [], orphans: [] });
   });
 

@@ -1,14 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
-import { sigma0Window, ASM_DEFAULTS } from '../src/claims/paperA';
-import { validateRow } from '../src/review/catalogue';
-import { PROCEDURES } from '../src/review/procedures';
+import { ASM_DEFAULTS, sigma0Window } from '../properties/A/assumptions';
+import { rowFile, validateRow } from '../src/review/catalogue';
+import { procedureFor } from '../src/review/procedures';
 import { beatsEverywhere, judgeCells, type CellRuns } from '../src/review/procedures/cellsBeat';
 import { judgeCell, gridVerdict } from '../src/review/procedures/mnistGrid';
-import { compensated, followsRate, thresholds, type Grid } from '../src/review/procedures/noiseVsSignal';
-import { averageOutcomes, outcomeEquivalence, type RunOutcomes } from '../src/review/procedures/outcomeEquivalence';
-import { samePairGap, trajectoryGap } from '../src/review/procedures/patchPosition';
+import { compensated, followsRate, thresholds, type Grid } from '../properties/B/review/noiseVsSignal';
+import { averageOutcomes, outcomeEquivalence, type RunOutcomes } from '../properties/B/review/outcomeEquivalence';
+import { samePairGap, trajectoryGap } from '../properties/B/review/patchPosition';
 import { earlyStop, log2Selection, scoringErrors, selectionPoint } from '../src/review/procedures/smallNetSelection';
 import { judgeTimes, timeToLevel } from '../src/review/procedures/timeVsWidth';
 import type { CatalogueRow, RowContext } from '../src/review/types';
@@ -28,9 +28,9 @@ const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => 
 describe('review rows: catalogue files', () => {
   const files = ['A-08', 'A-09', 'A-11', 'A-12', 'A-13', 'B-16', 'B-17', 'B-18', 'B-19'];
   it.each(files)('%s validates and names a registered procedure', (f) => {
-    const file = path.join(__dirname, '..', 'fixtures', 'review', `${f}.json`);
+    const file = rowFile(`${f}.json`);
     const row = validateRow(JSON.parse(fs.readFileSync(file, 'utf8')), file);
-    expect(PROCEDURES[row.procedure]).toBeTypeOf('function');
+    expect(procedureFor(row.procedure)).toBeTypeOf('function');
     if (row.kind === 'question') expect(row.prediction).toBeTruthy();
   });
 });
@@ -114,7 +114,7 @@ describe('rows 16, 17: equivalence of outcomes', () => {
       budget: 1, full: false, seeds: [11, 12, 13], note: () => {},
       train: (configs: readonly TrainConfig[], o?: { perSample?: boolean }) => Promise.all(configs.map((cfg) => train(cfg, { perSample: o?.perSample, engine: 'coefficient' }))),
     };
-    const out = await PROCEDURES['patch-position'](row, ctx);
+    const out = await procedureFor('patch-position')!(row, ctx);
     expect(out.details?.gaps).toEqual([0]);
     // bands of 1 contain every difference of shares in [0, 1]: the distribution part must agree
     expect(out.verdict).toBe('agrees');

@@ -4,13 +4,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { streamOf } from '../src/claims/seedStreams';
-import { claim as aSeparation } from '../properties/A.separation';
-import { claim as aGdOverfits } from '../properties/A.gd-overfits';
+import { claim as aSeparation } from '../properties/A/separation';
+import { claim as aGdOverfits } from '../properties/A/gd-overfits';
 import { tierRegimeAt } from '../src/engine/generate';
 import type { ClaimContext, Constants } from '../src/claims/types';
 import type { EvaluatorPool } from '../src/engine/pool';
 import { openStore } from '../src/engine/store';
-import { catalogueDir, loadCatalogue, rowFileName, selectRows, validateRow } from '../src/review/catalogue';
+import { loadCatalogue, rowFile, rowFileName, selectRows, validateRow } from '../src/review/catalogue';
 import { beats, combineParts, equivalent, judgeRate, notWorse, type Part } from '../src/review/judge';
 import { stopsDiverging } from '../src/review/procedures/etaGrid';
 import { reviewSeeds, runReview } from '../src/review/run';
@@ -49,15 +49,15 @@ function fakeResult(config: TrainConfig, wrong: number, extra: Partial<TrainResu
 describe('review catalogue', () => {
   it('every row of mine validates and sits in its own file', () => {
     for (const f of MINE) {
-      const file = path.join(catalogueDir(), `${f}.json`);
+      const file = rowFile(`${f}.json`);
       const row = validateRow(JSON.parse(fs.readFileSync(file, 'utf8')), file);
       expect(rowFileName(row.paper, row.row)).toBe(`${f}.json`);
     }
     // the questions of the issue are judged against a stated prediction
-    const r7 = validateRow(JSON.parse(fs.readFileSync(path.join(catalogueDir(), 'A-07.json'), 'utf8')), 'A-07.json');
+    const r7 = validateRow(JSON.parse(fs.readFileSync(rowFile('A-07.json'), 'utf8')), 'A-07.json');
     expect(r7.kind).toBe('question');
     expect(r7.prediction).toMatch(/q = 2/);
-    const r15 = validateRow(JSON.parse(fs.readFileSync(path.join(catalogueDir(), 'A-15.json'), 'utf8')), 'A-15.json');
+    const r15 = validateRow(JSON.parse(fs.readFileSync(rowFile('A-15.json'), 'utf8')), 'A-15.json');
     expect(r15.notReproducible).toMatch(/CIFAR-10/);
   });
 

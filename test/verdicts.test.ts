@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { pairedErrorDifference, pairedProportions } from '../src/stats/pairedProportions';
 import { judgeHoldRate, unitsToSettle } from '../src/stats/holdRate';
 import { CALIBRATION_OFFSET, inStream, SCORING_SEED_MAX, streamOf } from '../src/claims/seedStreams';
-import { replicateSeeds } from '../src/claims/common';
+import { replicateSeeds } from '../src/claims/kit/training';
 import { CLAIMS } from '../src/claims/registry';
 import { claimContext } from '../src/claims/context';
 import { loadProfile } from '../src/claims/constants';

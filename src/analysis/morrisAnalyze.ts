@@ -1,3 +1,4 @@
+import { quantile } from '../stats/quantile';
 /**
  * Morris screening, step 4: elementary effects and their summary statistics.
  *
@@ -88,14 +89,6 @@ function outputsByTrajectory(outputs: MorrisOutputs, r: number, k: number): Morr
   return rows;
 }
 
-/** Linear-interpolation quantile of ascending sorted values. */
-function quantile(sorted: readonly number[], q: number): number {
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-}
-
 /** Percentile bootstrap interval of the mean of `values`. */
 function bootstrapMeanCi(
   values: readonly number[],
@@ -111,7 +104,6 @@ function bootstrapMeanCi(
     for (let i = 0; i < n; i++) sum += values[Math.floor(rng() * n)];
     means[b] = sum / n;
   }
-  means.sort((a, b) => a - b);
   const tail = (1 - confidence) / 2;
   return [quantile(means, tail), quantile(means, 1 - tail)];
 }

@@ -1,3 +1,4 @@
+import { quantile } from '../stats/quantile';
 import type { CalibrationContext, CalibrationResult, Claim, Constants, Evaluation, Regime, Unit, Verdict } from './types';
 
 /**
@@ -91,23 +92,13 @@ export function quantileRule(
 ): QuantileRuleResult {
   const q = o.q ?? 0.9, factor = o.factor ?? 1.25, floor = o.floor ?? 0, minValues = o.minValues ?? 1;
   const finite = values.filter((v) => !Number.isNaN(v));
-  const qv = finite.length ? quantileOf(finite, q) : Number.NaN;
+  const qv = finite.length ? quantile(finite, q) : Number.NaN;
   const ok = finite.length >= minValues && Number.isFinite(qv);
   const value = ok ? Number(Math.max(floor, factor * qv).toPrecision(3)) : null;
   const method = ok
     ? `${factor} x the ${Math.round(q * 100)}% quantile of ${o.what} over ${finite.length} calibration units (quantile = ${qv.toPrecision(4)})`
     : `kept the declared value: ${finite.length} calibration units of ${o.what}, quantile ${qv} (rule: ${factor} x the ${Math.round(q * 100)}% quantile)`;
   return { value, q: qv, n: finite.length, method };
-}
-
-/** Quantile (linear interpolation; Infinity allowed) of a non-empty list. */
-export function quantileOf(xs: readonly number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return Number.NaN;
-  const pos = (s.length - 1) * Math.min(1, Math.max(0, q));
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
-  if (lo === hi || s[lo] === s[hi]) return s[lo];
-  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
 
 /** The units of an evaluation (a regime without per-seed units is one unit with the evaluation's verdict). */

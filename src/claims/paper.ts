@@ -1,5 +1,7 @@
+import * as path from 'path';
 import type { EvaluatorPool } from '../engine/pool';
 import type { DynamicsFigure } from '../report/model';
+import type { Procedure } from '../review/types';
 import type { EngineChoice } from '../training/config';
 import { InputError } from './constants';
 import { TIERS } from './types';
@@ -13,7 +15,7 @@ import type { Claim, ClaimSource, Tier } from './types';
 
 /** A phase diagram verify draws for the paper: a sweep over two axes of a preset (the `sweep` command's flags). */
 export interface PhaseFigure {
-  /** the base setting (fixtures/presets/NAME.json) */
+  /** the base setting (a preset: NAME.json in a paper's presets/ folder) */
   preset: string;
   /** axes as `sweep --axis` reads them, e.g. "snr=0.03..0.10" or "m=1..40:log" */
   axes: readonly string[];
@@ -37,10 +39,16 @@ export interface PaperFigures {
 
 /** Which settings verify audits for this paper, and which claims' hypotheses an audit reports. */
 export interface PaperAudits {
-  /** presets (fixtures/presets) the paper itself trains: audited in every verify report */
+  /** presets the paper itself trains: audited in every verify report */
   presets: readonly string[];
   /** the claims whose hypotheses are the paper's assumptions/conditions (`claimcheck assumptions`) */
   claims: readonly string[];
+}
+
+/** The paper's review thread: procedures its catalogue rows name that use the paper's own formulas. */
+export interface PaperReview {
+  /** by the name a row's `procedure` field gives (src/review/procedures has the generic ones) */
+  procedures?: Readonly<Record<string, Procedure>>;
 }
 
 export interface Paper {
@@ -48,13 +56,19 @@ export interface Paper {
   id: string;
   /** the full citation */
   reference: string;
+  /**
+   * the paper's folder (absolute): its presets are `presets/*.json` there and its review-thread rows
+   * `review/*.json` (both optional), found through the registered papers
+   */
+  folder?: string;
   title?: string;
   /** the paper's claims, in report order */
   claims: readonly Claim[];
-  /** named settings of the paper (fixtures/presets) */
+  /** named settings of the paper (its folder's presets/NAME.json) */
   presets?: readonly string[];
   audits?: PaperAudits;
   figures?: PaperFigures;
+  review?: PaperReview;
 }
 
 /** What `defineClaim` accepts: a claim whose paper may be any short id (a plug-in paper "D", "mine", ...). */
@@ -97,6 +111,7 @@ export function definePaper(p: Omit<Paper, 'claims'> & { claims: readonly (Claim
   if (typeof p.id !== 'string' || !ID.test(p.id)) bad('paper.id', `must be a short id such as "A" (got ${JSON.stringify(p.id)})`);
   const at = `paper ${p.id}`;
   if (typeof p.reference !== 'string' || !p.reference) bad(`${at}: reference`, 'must be the citation (a non-empty string)');
+  if (p.folder !== undefined && (typeof p.folder !== 'string' || !path.isAbsolute(p.folder))) bad(`${at}: folder`, `must be an absolute path, e.g. __dirname (got ${JSON.stringify(p.folder)})`);
   if (!Array.isArray(p.claims) || p.claims.length === 0) bad(`${at}: claims`, 'must be a non-empty list of claims');
   const ids = new Set<string>();
   p.claims.forEach((c, i) => {

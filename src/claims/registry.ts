@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { createRequire } from 'module';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
+import { addPresetFolder } from '../training/presets';
 import { InputError } from './constants';
 import { isClaimLike, isPaper, validateClaim } from './paper';
 import type { Paper } from './paper';
@@ -65,6 +66,7 @@ export function registerPapers(ps: readonly Paper[], o: RegisterOptions = {}): v
     p.claims.forEach((c, i) => validateClaim(c, `${o.label ?? 'paper'} ${p.id}: claims[${i}]`));
     const fresh = p.claims.filter((c) => addClaim(c, p.id, o));
     if (fresh.length > 0) papers.push(p);
+    if (p.folder) addPresetFolder(path.join(p.folder, 'presets'));
   }
   noteModule(o.module);
 }

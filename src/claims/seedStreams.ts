@@ -4,7 +4,7 @@ import type { Regime, SeedStream } from './types';
  * Pre-registration (spec/claims.md): constants chosen by looking at results are fitted on a
  * calibration seed stream that never shares a seed with the stream verdicts are scored on.
  *
- * Every training seed of a unit is a regime's `seed` plus a replicate offset (common.replicateSeeds),
+ * Every training seed of a unit is a regime's `seed` plus a replicate offset (kit/training replicateSeeds),
  * and every generator draws `seed` in [1, SEED_DRAW_MAX]. The scoring stream is used as drawn;
  * the calibration stream adds CALIBRATION_OFFSET. With replicates below MAX_REPLICATES the two
  * ranges [1, SEED_DRAW_MAX + MAX_REPLICATES) and [CALIBRATION_OFFSET + 1, ...) are disjoint.

@@ -136,7 +136,7 @@ export interface Evaluation {
 
 /** A setting of the `paper` tier: a named preset where the paper or its review thread says the claim was observed. */
 export interface PaperSetting {
-  /** the preset's name in fixtures/presets (e.g. paper-a-main) */
+  /** the preset's name (e.g. paper-a-main, properties/A/presets/paper-a-main.json) */
   preset: string;
   /** the regime it gives (training keys; seed is replaced by the replicate seeds drawn for each unit) */
   regime: Regime;

@@ -10,7 +10,7 @@ import { resolveConfig } from '../training/config';
 const FLAGS: Record<string, FlagSpec> = {
   constants: COMMON_FLAGS.constants,
   help: COMMON_FLAGS.help,
-  preset: { kind: 'string', help: 'the setting to audit (fixtures/presets/NAME.json)' },
+  preset: { kind: 'string', help: 'the setting to audit (a preset: claimcheck presets lists them)' },
   set: { kind: 'list', help: 'key=value override of the preset, repeatable' },
   json: { kind: 'boolean', help: 'print JSON' },
   'claims-from': COMMON_FLAGS['claims-from'],

@@ -7,7 +7,7 @@ type Command = (argv: string[]) => Promise<number>;
  */
 const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> = {
   train: { load: async () => (await import('./trainCommand')).trainCommand, help: 'train one configuration and print its measurements' },
-  presets: { load: async () => (await import('./presetsCommand')).presetsCommand, help: 'list the named settings in fixtures/presets' },
+  presets: { load: async () => (await import('./presetsCommand')).presetsCommand, help: 'list the named settings (the papers\' presets/ folders and fixtures/presets)' },
   list: { load: async () => (await import('./listCommand')).listCommand, help: 'list the claims with their sources and hypotheses' },
   check: { load: async () => (await import('./checkCommand')).checkCommand, help: 'test claims as properties over drawn regimes' },
   calibrate: { load: async () => (await import('./calibrateCommand')).calibrateCommand, help: 're-derive calibrated constants on the calibration seed stream and write a profile' },
@@ -18,9 +18,6 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> =
   report: { load: async () => (await import('./reportCommand')).reportCommand, help: 'render (or merge shards of) a results folder' },
   review: { load: async () => (await import('./reviewCommand')).reviewCommand, help: "rerun the review threads' experiments and questions, a verdict per row" },
 };
-
-/** Commands that never look at a claim: they do not load the built-in papers. */
-const NO_CLAIMS = new Set(['train', 'presets']);
 
 /**
  * The CLI is one of the two places that hand the built-in papers (properties/index.ts) to the
@@ -51,7 +48,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     checkEnvironment();
-    if (!NO_CLAIMS.has(cmd)) await registerBuiltinPapers();
+    // every command: the papers carry the presets (train, presets) as well as the claims
+    await registerBuiltinPapers();
     return await (await c.load())(rest);
   } catch (e) {
     return reportError(cmd, e);

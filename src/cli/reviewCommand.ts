@@ -11,7 +11,7 @@ import { engineFromFlag, reportsBase } from './common';
 
 /**
  * `claimcheck review`: the review threads of papers A and B rerun (issue 9). Every catalogue row
- * (fixtures/review/*.json) over replicate seeds with a verdict: agrees, disagrees, partly,
+ * (properties/<paper>/review/*.json) over replicate seeds with a verdict: agrees, disagrees, partly,
  * inconclusive (with what would settle it) or not-reproducible-here (with why). Runs are cached in
  * the run folder (reports/review-<time>/results.jsonl): a killed review resumes.
  */

@@ -23,7 +23,7 @@ import { configFromFlags } from './trainCommand';
 
 const FLAGS: Record<string, FlagSpec> = {
   ...COMMON_FLAGS,
-  preset: { kind: 'string', help: 'base setting (fixtures/presets/NAME.json)' },
+  preset: { kind: 'string', help: 'base setting (a preset: claimcheck presets lists them)' },
   set: { kind: 'list', help: 'key=value override of the base, repeatable' },
   axis: { kind: 'list', help: 'name=lo..hi[:log], repeatable (training keys or snr)' },
   metric: { kind: 'string', help: `training metric to map (${METRICS.join(', ')})` },

@@ -3,26 +3,34 @@ import * as path from 'path';
 import { InputError } from '../claims/constants';
 import { ConfigError, DEFAULT_CONFIG, resolveConfig, type TrainConfig } from '../training/config';
 import { loadPreset, presetNames } from '../training/presets';
+import { PAPERS } from '../claims/registry';
 import { fixturesDir } from '../util/paths';
-import { PROCEDURES } from './procedures';
+import { rowFileName } from './common';
+import { procedureFor, procedureNames } from './procedures';
 import type { CatalogueRow } from './types';
 
 /**
- * The review thread as data (issue 9): fixtures/review/<paper>-<NN>.json, one row per file. Every
- * field is checked on load; a malformed row is a one-line InputError naming the file and the field
- * (exit 2), never a half-run review.
+ * The review thread as data (issue 9): <paper>-<NN>.json, one row per file, in the review/ folder
+ * of the paper it belongs to (properties/A/review, ...: found through the registered papers'
+ * `folder`). Every field is checked on load; a malformed row is a one-line InputError naming the
+ * file and the field (exit 2), never a half-run review.
  */
 
-/** fixtures/review, or the folder CLAIMCHECK_REVIEW_CATALOGUE names (tests, a catalogue of your own). */
-export function catalogueDir(): string {
+/** The catalogue's folders: each registered paper's review/ folder (and fixtures/review if present), or the one folder CLAIMCHECK_REVIEW_CATALOGUE names (tests, a catalogue of your own). */
+export function catalogueDirs(): string[] {
   const env = process.env.CLAIMCHECK_REVIEW_CATALOGUE;
-  return env !== undefined && env !== '' ? env : fixturesDir('review');
+  if (env !== undefined && env !== '') return [env];
+  const dirs = [fixturesDir('review'), ...PAPERS.flatMap((p) => (p.folder ? [path.join(p.folder, 'review')] : []))];
+  return [...new Set(dirs)].filter((d) => fs.existsSync(d));
 }
 
-/** The file name a row must have: A-01.json, B-16.json. */
-export function rowFileName(paper: string, row: number): string {
-  return `${paper}-${String(row).padStart(2, '0')}.json`;
+/** The file of a row (e.g. "A-07.json") in the catalogue's folders. */
+export function rowFile(fileName: string): string {
+  for (const d of catalogueDirs()) if (fs.existsSync(path.join(d, fileName))) return path.join(d, fileName);
+  throw new InputError(`${fileName}: no such row file in the review catalogue (${catalogueDirs().join(', ')})`);
 }
+
+export { rowFileName };
 
 class RowError extends InputError {
   constructor(file: string, field: string, why: string) {
@@ -62,7 +70,7 @@ export function validateRow(raw: unknown, file: string): CatalogueRow {
   const prediction = str('prediction', false);
   if (kind === 'question' && prediction === undefined) throw bad('prediction', 'a question row is judged against what the theory predicts: say what, and from where');
   const procedure = str('procedure')!;
-  if (!(procedure in PROCEDURES)) throw bad('procedure', `unknown procedure ${JSON.stringify(procedure)} (known: ${Object.keys(PROCEDURES).sort().join(', ')})`);
+  if (!procedureFor(procedure)) throw bad('procedure', `unknown procedure ${JSON.stringify(procedure)} (known: ${procedureNames().join(', ')})`);
   const notReproducible = str('notReproducible', false);
   const settings = raw.settings ?? {};
   if (!isObj(settings)) throw bad('settings', 'must be an object');
@@ -99,13 +107,14 @@ export function validateRow(raw: unknown, file: string): CatalogueRow {
   };
 }
 
-/** Every row of the catalogue, sorted by paper and row; duplicate rows and unreadable files are errors. */
-export function loadCatalogue(dir = catalogueDir()): CatalogueRow[] {
-  if (!fs.existsSync(dir)) throw new InputError(`${dir}: the review catalogue folder is missing`);
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+/** Every row of the catalogue (one folder, or several), sorted by paper and row; duplicate rows and unreadable files are errors. */
+export function loadCatalogue(dirs: string | readonly string[] = catalogueDirs()): CatalogueRow[] {
+  const list = typeof dirs === 'string' ? [dirs] : dirs;
+  if (list.length === 0) throw new InputError('the review catalogue is empty: no registered paper has a review/ folder');
+  for (const dir of list) if (!fs.existsSync(dir)) throw new InputError(`${dir}: the review catalogue folder is missing`);
+  const files = list.flatMap((dir) => fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(dir, f)));
   const rows: CatalogueRow[] = [];
-  for (const f of files) {
-    const file = path.join(dir, f);
+  for (const file of files) {
     const shown = path.relative(process.cwd(), file) || file;
     let raw: unknown;
     try {
@@ -118,7 +127,7 @@ export function loadCatalogue(dir = catalogueDir()): CatalogueRow[] {
   const seen = new Map<string, string>();
   for (const r of rows) {
     const k = `${r.paper}${r.row}`;
-    if (seen.has(k)) throw new InputError(`${dir}: row ${r.row} of paper ${r.paper} is defined twice`);
+    if (seen.has(k)) throw new InputError(`${list.join(', ')}: row ${r.row} of paper ${r.paper} is defined twice`);
     seen.set(k, k);
   }
   return rows.sort((a, b) => a.paper.localeCompare(b.paper) || a.row - b.row);

@@ -57,3 +57,8 @@ export function rowBase(row: CatalogueRow, extra: Record<string, unknown> = {}):
   const base = typeof row.settings.preset === 'string' ? loadPreset(row.settings.preset).config : DEFAULT_CONFIG;
   return resolveConfig(base, (row.settings.set ?? {}) as Record<string, unknown>, extra);
 }
+
+/** The file name a row must have: A-01.json, B-16.json. */
+export function rowFileName(paper: string, row: number): string {
+  return `${paper}-${String(row).padStart(2, '0')}.json`;
+}

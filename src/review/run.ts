@@ -10,7 +10,7 @@ import { regimeHash } from '../util/canonical';
 import type { Progress } from '../util/progress';
 import { stream } from '../util/rng';
 import { describeError } from '../util/errors';
-import { PROCEDURES } from './procedures';
+import { procedureFor } from './procedures';
 import type { CatalogueRow, ReviewSummary, RowContext, RowResult } from './types';
 
 /**
@@ -153,7 +153,7 @@ async function runRow(row: CatalogueRow, o: ReviewOptions, train: RowContext['tr
     note: (text) => o.progress?.tick(0, `row ${row.row}: ${text}`),
   };
   try {
-    const out = await PROCEDURES[row.procedure](row, ctx);
+    const out = await procedureFor(row.procedure)!(row, ctx);
     return { ...head, ...out, seconds: (Date.now() - t0) / 1000 };
   } catch (e) {
     // a failed row is reported as such (inconclusive, with the error), the other rows still run

@@ -3,7 +3,7 @@ import type { TrainResult } from '../training/train';
 
 /**
  * The review thread as data (issue 9): every experiment and question of paper A's and paper B's
- * reviews is a catalogue row (fixtures/review/*.json, one file per row), rerun by a procedure
+ * reviews is a catalogue row (properties/<paper>/review/*.json, one file per row), rerun by a procedure
  * (src/review/procedures/*) over replicate seeds and judged by a pre-registered rule.
  */
 
@@ -24,7 +24,7 @@ export interface RowSource {
   where: string;
 }
 
-/** One catalogue row (a file fixtures/review/<paper>-<row>.json). */
+/** One catalogue row (a file properties/<paper>/review/<paper>-<row>.json). */
 export interface CatalogueRow {
   row: number;
   paper: 'A' | 'B';
@@ -40,7 +40,7 @@ export interface CatalogueRow {
   /** the procedure that reruns it (a key of src/review/procedures) */
   procedure: string;
   /**
-   * Settings: `preset` names a fixtures/presets file (shared with the claims' paper/robustness
+   * Settings: `preset` names a preset (shared with the claims' paper/robustness
    * tiers, never copied), `set` overrides keys; procedures read further fields they document.
    */
   settings: { preset?: string; set?: Partial<TrainConfig> } & Record<string, unknown>;

@@ -7,6 +7,7 @@
  */
 import { stream } from '../util/rng';
 import { normalCdf, normalInv } from './jstat';
+import { quantile } from './quantile';
 
 export type BootstrapMethod = 'percentile' | 'bca';
 
@@ -42,13 +43,6 @@ export interface BootstrapResult {
   seed: number;
   /** one interval per component of the statistic */
   components: BootstrapInterval[];
-}
-
-/** The q-quantile (type 7) of sorted values. */
-function sortedQuantile(s: readonly number[], q: number): number {
-  const h = (s.length - 1) * Math.min(1, Math.max(0, q));
-  const lo = Math.floor(h);
-  return lo + 1 < s.length ? s[lo] + (h - lo) * (s[lo + 1] - s[lo]) : s[lo];
 }
 
 function asVector(v: number | readonly number[] | null): number[] | null {
@@ -127,7 +121,7 @@ export function bootstrap<T>(
         hi = adj(normalInv(1 - alpha / 2));
       }
     }
-    const ci: [number, number] = [sortedQuantile(s, lo), sortedQuantile(s, hi)];
+    const ci: [number, number] = [quantile(s, lo), quantile(s, hi)];
     return { estimate: est, ci, se, ...(z0 !== undefined ? { z0, acceleration: acc } : {}) };
   });
   return { method: method === 'bca' && !jack ? 'percentile' : method, confidence: opts.confidence, units: k, resamples: ok, failed, seed: opts.seed, components };

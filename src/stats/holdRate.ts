@@ -7,8 +7,9 @@
  * settle it if the observed rate persisted.
  */
 import { clopperPearson } from './proportion';
+import type { EquivalenceVerdict } from './equivalence';
 
-export type RateVerdict = 'holds' | 'breaks' | 'inconclusive';
+export type RateVerdict = EquivalenceVerdict;
 
 export interface HoldRateJudgement {
   holds: number;

@@ -8,3 +8,4 @@ export * from './pairedProportions';
 export * from './holdRate';
 export * from './bootstrap';
 export * from './equivalence';
+export * from './quantile';

@@ -4,8 +4,10 @@ import { fixturesDir } from '../util/paths';
 import { ConfigError, DEFAULT_CONFIG, resolveConfig, TrainConfig } from './config';
 
 /**
- * Named settings in fixtures/presets/NAME.json: `{ "description", "source", "notes", "config" }`.
- * `config` holds any subset of the training keys; the rest come from DEFAULT_CONFIG.
+ * Named settings, one file NAME.json each: `{ "description", "source", "notes", "config" }`.
+ * `config` holds any subset of the training keys; the rest come from DEFAULT_CONFIG. They live in
+ * the presets/ folder of the paper they belong to (properties/A/presets, ...: registered with the
+ * paper, see addPresetFolder) and in fixtures/presets (settings of no paper, e.g. small).
  */
 export interface Preset {
   name: string;
@@ -15,18 +17,37 @@ export interface Preset {
   config: TrainConfig;
 }
 
+const folders: string[] = [];
+
+/** Add a folder of presets (the registry adds each registered paper's `folder`/presets). */
+export function addPresetFolder(dir: string): void {
+  const abs = path.resolve(dir);
+  if (!folders.includes(abs)) folders.push(abs);
+}
+
+/** Every preset's file by name; a name in two folders is an error naming both. */
+function presetFiles(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const dir of [fixturesDir('presets'), ...folders]) {
+    if (!fs.existsSync(dir)) continue;
+    for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.json'))) {
+      const name = f.slice(0, -5), file = path.join(dir, f);
+      const seen = out.get(name);
+      if (seen) throw new ConfigError('preset', `preset ${JSON.stringify(name)} is defined twice: ${seen} and ${file}`);
+      out.set(name, file);
+    }
+  }
+  return out;
+}
+
 export function presetNames(): string[] {
-  return fs
-    .readdirSync(fixturesDir('presets'))
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => f.slice(0, -5))
-    .sort();
+  return [...presetFiles().keys()].sort();
 }
 
 export function loadPreset(name: string): Preset {
-  const names = presetNames();
-  if (!names.includes(name)) throw new ConfigError('preset', `unknown preset ${JSON.stringify(name)} (known: ${names.join(', ')})`);
-  const file = path.join(fixturesDir('presets'), `${name}.json`);
+  const files = presetFiles();
+  const file = files.get(name);
+  if (!file) throw new ConfigError('preset', `unknown preset ${JSON.stringify(name)} (known: ${[...files.keys()].sort().join(', ')})`);
   let raw: { description?: string; source?: string; notes?: string[]; config?: Record<string, unknown> };
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));

@@ -15,3 +15,11 @@ export function packageRoot(): string {
 export function fixturesDir(...parts: string[]): string {
   return path.join(packageRoot(), 'fixtures', ...parts);
 }
+
+/**
+ * A built-in paper's folder in the package (properties/ID), where its presets and review rows live:
+ * the same from properties/ID/index.ts and from its compiled dist/properties/ID/index.js.
+ */
+export function packFolder(id: string): string {
+  return path.join(packageRoot(), 'properties', id);
+}

@@ -20,7 +20,7 @@ export async function reviewThreadBlocks(review: ReviewSummary | undefined, figu
   out.push({
     k: 'p',
     body: [
-      `Every experiment and question of the papers' review threads (fixtures/review), rerun over replicate seeds of the scoring stream (run seed ${review.seed}, review budget ${review.budget}${review.full ? ', full sizes' : ''}; ${review.seconds.toFixed(0)} s). `,
+      `Every experiment and question of the papers' review threads (properties/<paper>/review), rerun over replicate seeds of the scoring stream (run seed ${review.seed}, review budget ${review.budget}${review.full ? ', full sizes' : ''}; ${review.seconds.toFixed(0)} s). `,
       'A statement is judged by a pre-registered rule: a per-seed outcome (paired McNemar comparisons on the shared test set, accuracy levels written in the catalogue as our reading of the thread\'s words) ',
       'and the Clopper-Pearson interval of the rate at which it holds over seeds against 1/2, the parts of a row Bonferroni-corrected together. ',
       'A question is judged against what the theory predicts (the row says what). Verdicts: agrees, disagrees, partly (some parts each way), inconclusive (with the seeds that would settle it), not-reproducible-here (with why).',

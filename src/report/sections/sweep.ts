@@ -1,4 +1,5 @@
-import type { Verdict } from '../../claims/types';
+import { median } from '../../stats/quantile';
+import { VERDICTS } from '../../claims/types';
 import { type Align, type Block, type Span, code, section, verdict } from '../doc/model';
 import { fmtDuration, fmtNum } from '../format';
 import type { SweepPoint, SweepSummary } from '../model';
@@ -12,8 +13,6 @@ export const SWEEP_SECTIONS = {
   points: 'Points',
   shards: 'Merged shards',
 } as const;
-
-const VERDICT_ORDER: readonly Verdict[] = ['holds', 'breaks', 'inconclusive', 'vacuous', 'diverged', 'budget'];
 
 function cmp(a: string | number, b: string | number): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -34,12 +33,6 @@ export function sortPoints(points: readonly SweepPoint[], axes: readonly string[
     }
     return a.index - b.index;
   });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** A point's CPU time when recorded, else its time inside the worker (one evaluation at a time per worker). */
@@ -69,7 +62,7 @@ export function seriesBlocks(s: SweepSummary): Block[] {
       align: ['l', 'r', 'r', 'r', 'r', 'r', ...(claim ? (['l'] as Align[]) : []), 'r'],
       rows: [...groups].map(([series, pts]) => {
         const vals = pts.flatMap((p) => (typeof p.value === 'number' && Number.isFinite(p.value) ? [p.value] : []));
-        const verdicts = VERDICT_ORDER.map((v) => [v, pts.filter((p) => p.verdict === v).length] as const).filter(([, n]) => n > 0);
+        const verdicts = VERDICTS.map((v) => [v, pts.filter((p) => p.verdict === v).length] as const).filter(([, n]) => n > 0);
         return [
           code(series), fmtNum(pts.length), fmtNum(vals.length),
           vals.length ? fmtNum(Math.min(...vals)) : '—', vals.length ? fmtNum(median(vals)) : '—', vals.length ? fmtNum(Math.max(...vals)) : '—',

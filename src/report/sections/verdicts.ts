@@ -1,4 +1,4 @@
-import type { Tier, Verdict } from '../../claims/types';
+import type { Tier } from '../../claims/types';
 import { TIERS, VERDICTS } from '../../claims/types';
 import type { ClaimSummary } from '../../engine/summary';
 import { type Block, type Rich, type Span, anchor, heading, linkTo, section, strong, text, verdict } from '../doc/model';
@@ -7,8 +7,6 @@ import type { VerifySummary } from '../model';
 import { claimHeading, counterexamplesHeading, SECTIONS, tierHeading } from './headings';
 
 /** The verdict table (every cell links to that claim's details) and the verdict counts with CPU time per claim and tier. */
-
-const VERDICT_ORDER: readonly Verdict[] = VERDICTS;
 
 /** e.g. "holds 100% [95, 100] (72 decisive of 72 units, 6 regimes)" or "infeasible (1 unit)"; inconclusive says what would settle it. */
 export function verdictCell(s: ClaimSummary | undefined): Span[] {
@@ -29,7 +27,7 @@ export function robustnessCell(s: ClaimSummary | undefined): Span[] {
 }
 
 export function otherVerdicts(s: ClaimSummary): string {
-  const rest = VERDICT_ORDER.filter((v) => v !== 'holds' && v !== 'breaks' && (s.counts?.[v] ?? 0) > 0);
+  const rest = VERDICTS.filter((v) => v !== 'holds' && v !== 'breaks' && (s.counts?.[v] ?? 0) > 0);
   return rest.length ? rest.map((v) => `${s.counts[v]} ${v}`).join(', ') : '—';
 }
 

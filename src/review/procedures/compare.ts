@@ -2,7 +2,7 @@ import { InputError } from '../../claims/constants';
 import { resolveConfig, type TrainConfig } from '../../training/config';
 import { loadPreset } from '../../training/presets';
 import type { TrainResult } from '../../training/train';
-import { level, rowBase, seedsFor } from '../common';
+import { level, rowBase, rowFileName, seedsFor } from '../common';
 import {
   accuracyOf, beats, combineParts, diverged, equivalent, judgeRate, meanOf, meanRange, notWorse, type Part, partsReason,
 } from '../judge';
@@ -45,7 +45,7 @@ export interface RunSpec {
 }
 
 function bad(row: CatalogueRow, field: string, why: string): InputError {
-  return new InputError(`fixtures/review/${row.paper}-${String(row.row).padStart(2, '0')}.json: field ${field}: ${why}`);
+  return new InputError(`${rowFileName(row.paper, row.row)}: field ${field}: ${why}`);
 }
 
 /** The part specs of a row, checked against the runs it names. */

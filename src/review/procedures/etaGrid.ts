@@ -1,7 +1,7 @@
 import { InputError } from '../../claims/constants';
 import type { TrainConfig } from '../../training/config';
 import type { TrainResult } from '../../training/train';
-import { seedsFor } from '../common';
+import { rowFileName, seedsFor } from '../common';
 import { accuracyOf, diverged, meanOf } from '../judge';
 import type { Procedure, ReviewFigure } from '../types';
 import { judgePart, partSpecs, partsResult, type RunSpec, trainRuns } from './compare';
@@ -51,7 +51,7 @@ export function mapCell(method: string, eta: number, rs: readonly TrainResult[])
 export const etaGrid: Procedure = async (row, ctx) => {
   const etas = row.settings.etas;
   const methods = row.settings.methods as Record<string, Partial<TrainConfig>> | undefined;
-  const where = `fixtures/review/${row.paper}-${String(row.row).padStart(2, '0')}.json`;
+  const where = rowFileName(row.paper, row.row);
   if (!Array.isArray(etas) || etas.length === 0 || !etas.every((e) => typeof e === 'number' && e > 0)) throw new InputError(`${where}: field settings.etas: must be a non-empty list of positive learning rates`);
   if (!methods || Object.keys(methods).length === 0) throw new InputError(`${where}: field settings.methods: must name at least one method`);
   const name = (m: string, eta: number) => `${m}@${eta}`;

@@ -1,4 +1,4 @@
-import { equivalenceHalfWidth, exponentNote, exponentVerdict, type ExponentVerdict, type SeedBlock } from '../../claims/scaling';
+import { equivalenceHalfWidth, exponentNote, exponentVerdict, type ExponentVerdict, type SeedBlock } from '../../claims/kit/scaling';
 import { resolveConfig, type TrainConfig } from '../../training/config';
 import type { Measurement } from '../../training/measure';
 import { level, setting } from '../common';
@@ -12,7 +12,7 @@ import { fullOrBase } from './patchCount';
  * + m log(6/(sigma_0 ||mu||))/(eta ||mu||^2)) (Theorem 3.2 [3.3]) are linear in m, so the time grows
  * like m^1. Measured: per seed and width, the first evaluation step at which the test error is
  * <= levels.testError; the log-log slope over widths is fitted with one intercept per seed
- * (src/claims/scaling.ts blockedLogFit) and its bootstrap interval over seeds is tested against the
+ * (src/claims/kit/scaling.ts blockedLogFit) and its bootstrap interval over seeds is tested against the
  * band 1 +- bandRel (the scaling claims' equivalence test, src/stats/equivalence.ts): inside ->
  * agrees, outside -> disagrees, straddling -> inconclusive. The step budget of width m is
  * stepsPerFilter x m (linear in m, as predicted); a run that never reaches the level enters the fit
