@@ -14,7 +14,7 @@ import type { ReviewSummary } from './types';
  */
 
 /** The share of the review's default budget a verify run at budget 1 spends (about a minute on 2 cores). */
-export const VERIFY_REVIEW_BUDGET = 0.3;
+export const VERIFY_REVIEW_BUDGET = 0.2;
 
 export async function reviewForVerify(o: {
   seed: number; budget: number; pool: EvaluatorPool; store: Store<StoreRecord>; engine: EngineChoice; progress?: Progress;
