@@ -59,7 +59,8 @@ export interface HypothesisReport {
 }
 
 export interface ClaimSource {
-  paper: 'A' | 'B' | 'C';
+  /** the id of the paper (definePaper) the claim belongs to, e.g. 'A' */
+  paper: string;
   /** the paper's result in its numbering(s), e.g. "Theorem 3.2 (ICLR'25) / Theorem 3.3 (NeurIPS'25)" */
   result: string;
   reference: string;

@@ -1,3 +1,4 @@
+import { PAPERS } from '../claims/registry';
 import * as path from 'path';
 import { defaultWorkers } from '../engine/pool';
 import { chooseRunDir, openRunSession } from '../engine/runSession';
@@ -39,10 +40,11 @@ function parseRows(v: unknown): number[] | undefined {
   });
 }
 
-function parsePaper(v: unknown): 'A' | 'B' | undefined {
+function parsePaper(v: unknown): string | undefined {
   if (v === undefined) return undefined;
-  const p = String(v).toUpperCase();
-  if (p !== 'A' && p !== 'B') throw new UsageError(`--paper must be A or B (got ${JSON.stringify(v)})`);
+  const ids = PAPERS.map((p) => p.id);
+  const p = ids.find((id) => id.toUpperCase() === String(v).toUpperCase());
+  if (p === undefined) throw new UsageError(`--paper must be one of ${ids.join(', ')} (got ${JSON.stringify(v)})`);
   return p;
 }
 

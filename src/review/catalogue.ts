@@ -55,7 +55,8 @@ export function validateRow(raw: unknown, file: string): CatalogueRow {
   const row = raw.row;
   if (typeof row !== 'number' || !Number.isInteger(row) || row < 1 || row > 99) throw bad('row', `must be an integer from 1 to 99 (got ${JSON.stringify(row)})`);
   const paper = raw.paper;
-  if (paper !== 'A' && paper !== 'B') throw bad('paper', `must be "A" or "B" (got ${JSON.stringify(paper)})`);
+  const ids = PAPERS.map((p) => p.id);
+  if (typeof paper !== 'string' || !ids.includes(paper)) throw bad('paper', `must be a registered paper's id: ${ids.map((x) => JSON.stringify(x)).join(', ')} (got ${JSON.stringify(paper)})`);
   const expected = rowFileName(paper, row);
   if (path.basename(file) !== expected) throw bad('row', `paper ${paper} row ${row} belongs in ${expected}`);
   const source = raw.source;
@@ -134,8 +135,12 @@ export function loadCatalogue(dirs: string | readonly string[] = catalogueDirs()
 }
 
 /** The rows a `claimcheck review [--paper P] [--row N,M]` asks for; an unknown row is a one-line error. */
-export function selectRows(all: readonly CatalogueRow[], opts: { paper?: 'A' | 'B'; rows?: readonly number[] }): CatalogueRow[] {
+export function selectRows(all: readonly CatalogueRow[], opts: { paper?: string; rows?: readonly number[] }): CatalogueRow[] {
   const byPaper = opts.paper ? all.filter((r) => r.paper === opts.paper) : [...all];
+  if (opts.paper && byPaper.length === 0) {
+    const withRows = [...new Set(all.map((r) => r.paper))].join(', ');
+    throw new InputError(`--paper ${opts.paper}: that paper has no review-thread rows (papers with rows: ${withRows})`);
+  }
   if (!opts.rows || opts.rows.length === 0) return byPaper;
   return opts.rows.map((n) => {
     const r = byPaper.find((x) => x.row === n);

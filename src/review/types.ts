@@ -27,7 +27,8 @@ export interface RowSource {
 /** One catalogue row (a file properties/<paper>/review/<paper>-<row>.json). */
 export interface CatalogueRow {
   row: number;
-  paper: 'A' | 'B';
+  /** the id of a registered paper (its pack holds the row) */
+  paper: string;
   source: RowSource;
   /** what was said, in our words */
   statement: string;
@@ -77,7 +78,7 @@ export interface RowContext {
 /** The result of one row. */
 export interface RowResult {
   row: number;
-  paper: 'A' | 'B';
+  paper: string;
   source: RowSource;
   statement: string;
   verdict: ReviewVerdict;
