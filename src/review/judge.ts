@@ -1,5 +1,5 @@
 import { judgeHoldRate } from '../stats/holdRate';
-import { pairedErrorDifference } from '../stats/pairedProportions';
+import { discordant, pairedDifferenceBounds, pairedErrorDifference } from '../stats/pairedProportions';
 import type { TrainResult } from '../training/train';
 import type { ReviewVerdict } from './types';
 
@@ -120,20 +120,30 @@ function wrongOf(r: TrainResult): readonly number[] {
  * of err_B - err_A lies above `minGap` (A's improvement is significant and at least minGap).
  */
 export function beats(a: TrainResult, b: TrainResult, minGap = 0, confidence = 1 - REVIEW_ALPHA): boolean {
-  const p = pairedErrorDifference(wrongOf(b), wrongOf(a), a.config.nTest, confidence);
-  return p.ci[0] > minGap;
+  // a diverged run beats nothing (its errors at the stopping step are not a result)
+  if (diverged(a)) return false;
+  if (minGap === 0) return pairedErrorDifference(wrongOf(b), wrongOf(a), a.config.nTest, confidence).ci[0] > 0;
+  return differenceBounds(b, a, confidence)[0] > minGap;
+}
+
+/** The unconditional interval of err_A - err_B on the shared test set (pairedDifferenceBounds). */
+function differenceBounds(a: TrainResult, b: TrainResult, confidence: number): [number, number] {
+  const { b: nb, c: nc } = discordant(wrongOf(a), wrongOf(b));
+  return pairedDifferenceBounds(nb, nc, a.config.nTest, confidence);
 }
 
 /** A is at least as good as B on one seed: the upper bound of err_A - err_B is at most `margin` (non-inferiority). */
 export function notWorse(a: TrainResult, b: TrainResult, margin: number, confidence = 1 - REVIEW_ALPHA): boolean {
-  const p = pairedErrorDifference(wrongOf(a), wrongOf(b), a.config.nTest, confidence);
-  return p.ci[1] <= margin;
+  if (diverged(a)) return false;
+  return differenceBounds(a, b, confidence)[1] <= margin;
 }
 
 /** A and B agree on one seed: the interval of err_A - err_B lies inside [-tol, tol] (equivalence on the shared test set). */
 export function equivalent(a: TrainResult, b: TrainResult, tol: number, confidence = 1 - REVIEW_ALPHA): boolean {
-  const p = pairedErrorDifference(wrongOf(a), wrongOf(b), a.config.nTest, confidence);
-  return p.ci[0] >= -tol && p.ci[1] <= tol;
+  // two diverged runs are wrong everywhere alike: that is no evidence that they behave alike
+  if (diverged(a) || diverged(b)) return false;
+  const [lo, hi] = differenceBounds(a, b, confidence);
+  return lo >= -tol && hi <= tol;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -52,6 +52,24 @@ export function pairedProportions(b: number, c: number, n: number, confidence = 
   };
 }
 
+/**
+ * An unconditional interval for err_1 - err_2 = s (2 pi - 1), s = D/N the discordance rate: the
+ * conditional interval above treats s as known, so with few discordant points it is never wider
+ * than +-D/N (D = 0 gives [0, 0]) and an equivalence or non-inferiority test on it passes far too
+ * often. Here s gets its own Clopper-Pearson interval and pi its conditional one, each at half the
+ * error rate (Bonferroni), and the bounds are the extremes of s (2 pi - 1) over both: joint coverage
+ * at least `confidence`. D = 0 leaves pi free in [0, 1]. Use it for margins and tolerances; McNemar's
+ * exact test (the conditional interval against 0) stays right for "is there any difference".
+ */
+export function pairedDifferenceBounds(b: number, c: number, n: number, confidence = 0.95): [number, number] {
+  const half = 1 - (1 - confidence) / 2;
+  const D = b + c;
+  const s = clopperPearson(D, n, half);
+  const pi = D === 0 ? { lo: 0, hi: 1 } : clopperPearson(b, D, half);
+  const hi = 2 * pi.hi - 1, lo = 2 * pi.lo - 1;
+  return [lo <= 0 ? s.hi * lo : s.lo * lo, hi >= 0 ? s.hi * hi : s.lo * hi];
+}
+
 /** Shorthand: compare two classifiers by their wrong-point index lists on the same `n` test points. */
 export function pairedErrorDifference(wrong1: readonly number[], wrong2: readonly number[], n: number, confidence = 0.95): PairedProportionResult {
   const { b, c } = discordant(wrong1, wrong2);

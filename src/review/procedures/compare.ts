@@ -102,7 +102,8 @@ export function judgePart(row: CatalogueRow, p: PartSpec, runs: Record<string, T
     const rs = runs[p.run];
     const nDiv = rs.filter(diverged).length;
     const divText = nDiv ? ` (training diverged in ${nDiv}/${rs.length} seeds: accuracy at the step it stopped)` : '';
-    if (p.rule === 'atLeast') return judgeRate(p.name, p.said, rs.map((r) => accuracyOf(r) >= lv), `${p.run} accuracy ${acc(rs)} vs >= ${lv}${divText}`, { together });
+    // a diverged run never reaches a level (an event that did not happen counts against)
+    if (p.rule === 'atLeast') return judgeRate(p.name, p.said, rs.map((r) => !diverged(r) && accuracyOf(r) >= lv), `${p.run} accuracy ${acc(rs)} vs >= ${lv}${divText}`, { together });
     if (p.rule === 'atMost') return judgeRate(p.name, p.said, rs.map((r) => accuracyOf(r) <= lv), `${p.run} accuracy ${acc(rs)} vs <= ${lv}${divText}`, { together });
     const div = rs.filter(diverged).length;
     const outcomes = rs.map((r) => (p.rule === 'diverges' ? diverged(r) : !diverged(r)));
@@ -116,14 +117,15 @@ export function judgePart(row: CatalogueRow, p: PartSpec, runs: Record<string, T
     case 'beats':
       return judgeRate(p.name, p.said, pairs.map(([a, b]) => beats(a, b, lv)), `${p.a} ${acc(A.slice(0, n))} vs ${p.b} ${acc(B.slice(0, n))}; err_${p.b} - err_${p.a} ${errDiff}`, { together });
     case 'notBeats':
-      return judgeRate(p.name, p.said, pairs.map(([a, b]) => !beats(a, b, lv)), `${p.a} ${acc(A.slice(0, n))} vs ${p.b} ${acc(B.slice(0, n))}; err_${p.b} - err_${p.a} ${errDiff}`, { together });
+      // positive evidence, not a lack of power: B is at least as good as A (err_B - err_A <= margin)
+      return judgeRate(p.name, p.said, pairs.map(([a, b]) => notWorse(b, a, lv)), `${p.a} ${acc(A.slice(0, n))} vs ${p.b} ${acc(B.slice(0, n))}; err_${p.b} - err_${p.a} ${errDiff}`, { together });
     case 'notWorse':
       return judgeRate(p.name, p.said, pairs.map(([a, b]) => notWorse(a, b, lv)), `${p.a} ${acc(A.slice(0, n))} vs ${p.b} ${acc(B.slice(0, n))}; margin ${lv}`, { together });
     case 'equivalent':
       return judgeRate(p.name, p.said, pairs.map(([a, b]) => equivalent(a, b, lv)), `${p.a} ${acc(A.slice(0, n))} vs ${p.b} ${acc(B.slice(0, n))}; tolerance ${lv}`, { together });
     case 'lossBelow': {
       const la = pairs.map(([a]) => a.final.trainLoss), lb = pairs.map(([, b]) => b.final.trainLoss);
-      return judgeRate(p.name, p.said, pairs.map(([a, b]) => a.final.trainLoss < b.final.trainLoss), `final train loss ${p.a} ${meanOf(la).toExponential(2)} vs ${p.b} ${meanOf(lb).toExponential(2)}`, { together });
+      return judgeRate(p.name, p.said, pairs.map(([a, b]) => !diverged(a) && a.final.trainLoss < b.final.trainLoss), `final train loss ${p.a} ${meanOf(la).toExponential(2)} vs ${p.b} ${meanOf(lb).toExponential(2)}`, { together });
     }
     default:
       throw new Error(`rule ${p.rule} needs a single run`);
