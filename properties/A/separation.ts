@@ -8,7 +8,7 @@ import { derived, evalEveryFor, labelNoiseAlgo, PAPER_A_REFERENCE, stepsFor, tim
 import { regionConstants, regionHypothesesAndRegimes, regionPreflight, WORKING_REGION } from './region';
 import { chosenConst } from '../../src/claims/kit/specs';
 import type { CalibrationResult, Claim, Evaluation, Unit, Verdict } from '../../src/claims/types';
-import { pairedErrorDifference, type PairedProportionResult } from '../../src/stats/pairedProportions';
+import { pairedDifferenceBounds, pairedErrorDifference, type PairedProportionResult } from '../../src/stats/pairedProportions';
 
 /**
  * A.separation: the headline of paper A (spec/claims.md).
@@ -19,7 +19,8 @@ import { pairedErrorDifference, type PairedProportionResult } from '../../src/st
  *
  * Unit = one seed (data, initialisation and test set drawn from it). GD and label-noise GD are
  * trained on the same data and initialisation, and compared on the SAME test set point by point:
- * McNemar's exact paired comparison of their misclassified test points (pairedErrorDifference)
+ * the paired comparison of their misclassified test points (pairedErrorDifference; against minGap the
+ * unconditional interval pairedDifferenceBounds)
  * gives a (1 - alpha) interval [lo, hi] for the improvement D = err_GD - err_LNGD.
  *  - holds:  lo >= minGap AND GD's final (clean) training loss < label-noise GD's;
  *  - breaks: hi < minGap OR GD's training loss >= label-noise GD's (the same minGap both ways);
@@ -53,7 +54,9 @@ export function separationUnit(
   confidence: number,
 ): Unit & { paired: PairedProportionResult; lossOrder: boolean } {
   const paired = pairedErrorDifference(r.wrongGd, r.wrongLn, r.nTest, confidence);
-  const [lo, hi] = paired.ci;
+  // against a margin minGap > 0 the interval must be unconditional (McNemar's conditional one treats
+  // the discordance rate as known and is too narrow when few points are discordant)
+  const [lo, hi] = pairedDifferenceBounds(paired.b, paired.c, r.nTest, confidence);
   const lossOrder = r.lossGd < r.lossLn;
   const logLossRatio = Math.log(Math.max(r.lossLn, 1e-300) / Math.max(r.lossGd, 1e-300));
   let verdict: Verdict;
@@ -81,7 +84,7 @@ export const claim: Claim = {
   statement:
     'On the same data and initialisation, label-noise GD ends with a lower test error than GD, while GD ends with the lower training loss.',
   predicate:
-    'Per seed (one unit), on the shared test set: McNemar-exact (1 - alpha) interval of err_GD - err_LNGD; holds when its lower bound >= minGap and ' +
+    'Per seed (one unit), on the shared test set: unconditional paired (1 - alpha) interval of err_GD - err_LNGD (Clopper-Pearson on the discordance rate and on its split); holds when its lower bound >= minGap and ' +
     'GD\'s training loss < LNGD\'s; breaks when its upper bound < minGap or the loss order is reversed; else inconclusive. Run length T_LN (paper tier: the preset\'s steps).',
   kind: 'regime',
   tiers: ['literal', 'paper', 'working', 'robustness'],
