@@ -18,7 +18,6 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/backend/backend';
 import { initWeights, makeDataset } from '../src/data/signalNoise';
 import { DEFAULT_CONFIG, resolveConfig, TrainConfig } from '../src/training/config';
@@ -259,17 +258,16 @@ export async function benchStepBreakdown(opts: { steps: number }): Promise<StepB
   const p = new BatchProgram(runs, {});
   const setupMs = Number(process.hrtime.bigint() - t0) / 1e6;
   // the program's private step, driven directly (as BatchProgram.window does)
+  type Kern = Record<string, (...args: unknown[]) => unknown>;
   const prog = p as unknown as {
-    drawLabels(t: number): unknown; labTensor(sl: unknown): tf.Tensor2D; releaseLab(t: tf.Tensor2D): void;
-    forward(lab: tf.Tensor2D): unknown; update(fw: unknown): void; disposeFwd(fw: unknown): void; dispose(): void;
+    k: Kern; lossRows: unknown[]; drawLabels(t: number): unknown; setLabels(sl: unknown): void;
+    forward(row: unknown): void; update(): void; outputs(): void; classSums(): void; dispose(): void;
   };
   let t = 0;
   const step = () => {
-    const lab = prog.labTensor(prog.drawLabels(t++));
-    const fw = prog.forward(lab);
-    prog.releaseLab(lab);
-    prog.update(fw);
-    prog.disposeFwd(fw);
+    prog.setLabels(prog.drawLabels(t++));
+    prog.forward(prog.lossRows[0]);
+    prog.update();
   };
   for (let i = 0; i < 20; i++) step();
   let best = Infinity;
@@ -279,27 +277,38 @@ export async function benchStepBreakdown(opts: { steps: number }): Promise<StepB
     for (let i = 0; i < per; i++) step();
     best = Math.min(best, Number(process.hrtime.bigint() - s0) / 1e6 / per);
   }
-  // kernel times: the engine's kernel calls timed one by one (synchronous backend)
-  const eng = tf.engine() as unknown as { runKernelFunc: (p: { kernelName: string; inputs?: Record<string, tf.TensorInfo> }) => unknown };
-  const orig = eng.runKernelFunc.bind(eng);
+  // kernel times: the program's kernel calls (and its two host loops) timed one by one
   const times = new Map<string, number[]>();
-  eng.runKernelFunc = (kp) => {
-    const s0 = process.hrtime.bigint();
-    const r = orig(kp);
-    const dt = Number(process.hrtime.bigint() - s0) / 1e6;
-    const shapes = Object.values(kp.inputs ?? {}).map((x) => x.shape);
-    const gram = kp.kernelName === 'BatchMatMul' && shapes[1]?.[0] === 202 && shapes[1]?.[1] === 202;
-    const kind = gram ? 'Gram products (4 matMuls 80 x 202 @ 202 x 202)' : kp.kernelName === 'BatchMatMul' ? 'other matMuls (0/1 block sums)' : /Claimcheck/.test(kp.kernelName) ? 'column gather/scatter' : /Conv2D/.test(kp.kernelName) ? 'filter sums (strided conv)' : ['Add', 'Sub', 'Multiply', 'Relu', 'Square', 'Neg', 'Sigmoid', 'Softplus', 'Step'].includes(kp.kernelName) ? 'elementwise' : 'other (reshape, upload)';
-    const arr = times.get(kind) ?? [];
-    arr.push(dt);
-    times.set(kind, arr);
-    return r;
+  const timed = (obj: Record<string, unknown>, name: string, kindOf: (args: unknown[]) => string) => {
+    const orig = obj[name] as (...args: unknown[]) => unknown;
+    obj[name] = (...args: unknown[]) => {
+      const s0 = process.hrtime.bigint();
+      const r = orig.apply(obj, args);
+      const kind = kindOf(args);
+      if (!kind) return r; // counted by its caller (reduceRows' own matMul)
+      const arr = times.get(kind) ?? [];
+      arr.push(Number(process.hrtime.bigint() - s0) / 1e6);
+      times.set(kind, arr);
+      return r;
+    };
+    return () => {
+      obj[name] = orig;
+    };
   };
+  const restore = [
+    timed(prog.k, 'matMul', (args) => (args[4] === 202 ? 'Gram products (4 matMuls 80 x 202 @ 202 x 202)' : '')),
+    timed(prog.k, 'reduceRows', () => 'filter sums (transpose + matMul)'),
+    timed(prog.k, 'unary', () => 'elementwise'),
+    timed(prog.k, 'binary', () => 'elementwise'),
+    timed(prog.k, 'mean', () => 'elementwise'),
+    timed(prog as unknown as Record<string, unknown>, 'outputs', () => 'host loops (outputs, class sums)'),
+    timed(prog as unknown as Record<string, unknown>, 'classSums', () => 'host loops (outputs, class sums)'),
+  ];
   const timedSteps = Math.max(20, Math.floor(opts.steps / 2));
   const w0 = process.hrtime.bigint();
   for (let i = 0; i < timedSteps; i++) step();
   const wallTimed = Number(process.hrtime.bigint() - w0) / 1e6 / timedSteps;
-  eng.runKernelFunc = orig;
+  restore.forEach((r) => r());
   prog.dispose();
   const kernels: StepBreakdown['kernels'] = [];
   let kernelTotal = 0;
@@ -308,7 +317,7 @@ export async function benchStepBreakdown(opts: { steps: number }): Promise<StepB
     kernelTotal += ms;
     kernels.push({ kind, ms, share: 0 });
   }
-  kernels.push({ kind: 'outside kernels (tfjs dispatch, tidy, labels on the host)', ms: Math.max(0, wallTimed - kernelTotal), share: 0 });
+  kernels.push({ kind: 'outside kernels (labels on the host, the calls, timing)', ms: Math.max(0, wallTimed - kernelTotal), share: 0 });
   for (const k of kernels) k.share = k.ms / wallTimed;
   kernels.sort((a, b) => b.ms - a.ms);
   const gram = kernels.find((k) => k.kind.startsWith('Gram'));

@@ -248,6 +248,15 @@ describe('resources', () => {
     expect(tf.memory().numTensors).toBe(before);
     await trainBatch(configs.slice(0, 2).map((c) => resolveConfig(c, { steps: 2000 })));
     expect(tf.memory().numTensors).toBe(before);
+    // the step kernels' own buffers (outside tfjs's tensor count): programs run again and again
+    // reuse the memory the first ones freed, so the wasm heap stops growing
+    const heap = () => (tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm?.HEAPU8.length ?? 0;
+    // (~1.5 MB of buffers a program: 20 leaked programs would grow the heap)
+    const again = configs.slice(0, 2).map((c) => resolveConfig(c, { n: 100, m: 20, nTest: 1000, d: 200, steps: 20, evalEvery: 10 }));
+    await trainBatch(again);
+    const size = heap();
+    for (let i = 0; i < 20; i++) await trainBatch(again);
+    expect(heap()).toBe(size);
   }, 60_000);
 });
 

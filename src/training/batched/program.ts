@@ -1,50 +1,51 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../../data/signalNoise';
 import { sampleLoss } from '../../model/activation';
 import type { TrainConfig } from '../config';
 import { LabelScheme, makeLabelScheme } from '../labels';
 import { measure, Measurement, Snapshot } from '../measure';
 import type { Divergence } from '../train';
-import { concatColumns, gatherColumns, Placement, Range, scatterColumns, splitColumns } from './kernels';
+import { Buf, KernelsName, stepKernels, StepKernels } from './stepKernels';
 
 /**
  * R training runs of one shape (n, m, q, nTest, noise variant, steps, evalEvery) stepped together
  * in coefficient space: the mathematics of the coefficient engine (engines/coefficientEngine.ts,
- * tfStep.ts, spec/model.md "Signal-noise decomposition"), with the state of every run in one tensor.
+ * tfStep.ts, spec/model.md "Signal-noise decomposition"), with the state of every run in one buffer
+ * and a step made of a fixed list of kernel calls (stepKernels.ts) on buffers allocated once.
  *
  * Layout. The runs sit on a grid of S data sets x V variant slots (run (s, v) trains on data set s;
  * runs that share a data set, e.g. GD and label-noise GD on one seed, share its Gram matrix; an
- * unused slot is all zeros). With C = 2m V rows (v, j, r) and N + 2S columns, the state is
- *   X = [ rho (C x N), columns (s, i) | (gp_s, gm_s) for each s (C x 2S) ]
+ * unused slot is all zeros). The state is S blocks, one per data set, each C x a with C = 2m V rows
+ * (v, j, r) and a = n + 2 columns:
+ *   X_s = [ rho_s (C x n) | gp_s gm_s ]
  * with j gamma = gp - gm: gp collects the updates of the filter from the y = +1 samples, gm those
  * from y = -1 (since y_i = +-1, the signal patch's activations take two values per filter,
- * sigma(<w, mu>) for y = +1 and sigma(-<w, mu>) for y = -1). Data set s's columns
- * X_s = [rho_s | gp_s gm_s] (C x (n + 2)) times its augmented Gram matrix
+ * sigma(<w, mu>) for y = +1 and sigma(-<w, mu>) for y = -1). X_s times data set s's augmented Gram
+ * matrix
  *   Gaug_s = [[ G_s,       muXi,  -muXi ],      G_ik = <xi_i, xi_k> / ||xi_i||^2
  *             [ xiMu^T,    1,     -1    ],      muXi_i = <xi_i, mu> / ||xi_i||^2  (0 projected noise)
  *             [ -xiMu^T,  -1,      1    ]]      xiMu_k = <mu, xi_k> / ||mu||^2   (0 projected noise)
  * gives every inner product of a step at once: <w_jr, xi_k> - <w0_jr, xi_k> in the n first
- * columns, +-(<w_jr, mu> - <w0_jr, mu>) in the last two. So a step is one plain 2-D matMul per
- * data set against a constant (tfjs-wasm packs a matMul's right operand once per tensor) and a
- * handful of ops over the whole state:
- *   Z = X Gaug + Z0, R = relu(Z), A = R^q, F = (sum over each run's filters of j/m A)  (V x (N+2S))
- *   f = F_noise + F_signal Y  (Y: which of the two signal columns each sample takes)
- *   z = u f, loss = softplus(-z) + (alpha/2) z, g = u (alpha/2 - sigmoid(-z))       (per sample)
- *   X -= q R^(q-1) * [g | class sums of g] (per run, expanded over its filters) * ETA
- * where ETA holds eta ||xi_i||^2 j/(n m) (noise columns) and eta ||mu||^2 j/(n m) (signal
- * columns). Constants are expanded once to the shape of what they multiply; the cross-run sums are
- * a strided convolution and 2-D matMuls against constant 0/1 matrices.
+ * columns, +-(<w_jr, mu> - <w0_jr, mu>) in the last two. A block is contiguous, so it is a matMul
+ * operand as it lies; the Gram matrices are the constant right operands XNNPACK packs once. A step:
+ *   Z = X Gaug + Z0 (block by block), R = relu(Z), A = R^q
+ *   F = sum over each run's filters of j/m A                     (S V x a, a strided reduction)
+ *   f_s = F_s Ysig_s      Ysig_s = [I_n; 1(y = +1); 1(y = -1)]    (noise part + the sample's signal column)
+ *   z = u f, loss = mean(softplus(-z) + (alpha/2) z), g = u (alpha/2 - sigmoid(-z))      (per sample)
+ *   gAug_s = g_s Yg_s     Yg_s = [I_n | 1(y = +1) | 1(y = -1)]    (g and its two class sums)
+ *   X -= q R^(q-1) * gAug (over each run's 2m rows) * ETA
+ * where ETA holds eta ||xi_i||^2 j/(n m) (noise columns) and eta ||mu||^2 j/(n m) (signal columns).
+ * Every product keeps runs apart (rows of a block are runs' filters, a reduction sums one run's
+ * filters, the label matrices act within a data set's columns), so a run's numbers do not depend on
+ * the others in its program.
  *
  * Divergence (train.ts `divergence`: a NaN/Inf loss, a non-finite part of the state, a loss above
- * divergeLoss). Per-run losses stay on the device; every `checkEvery` steps (and at every
- * measurement) they are read back at once with the sum of the state. A clean window costs nothing
- * more. Otherwise the window is replayed from its checkpoint one step at a time with host checks,
- * where train()'s test is applied run by run (the step reported is exact): a diverged run is
- * measured at that step, as train() does, and masked: its state and labels are set to zero, so its
- * g is 0 and it cannot change the others. A 0/1 block matMul turns a NaN/Inf of one run into NaN in
- * the runs it is mixed with (0 x Inf = NaN), so a run whose state is no longer finite, or whose
- * activations overflow float32, is masked and retrained alone by train() (status 'fallback') before
- * the step is computed again: the remaining runs' values are then their own.
+ * divergeLoss). Per-run losses stay on the device, one row per step of a window; every `checkEvery`
+ * steps (and at every measurement) they are read back at once with the sum of the state. A clean
+ * window costs nothing more. Otherwise the window is replayed from its checkpoint one step at a
+ * time with host checks, where train()'s test is applied run by run (the step reported is exact): a
+ * diverged run is measured at that step, as train() does, and masked: its state and labels are set
+ * to zero, so its g is 0. A run whose state is no longer finite, or whose activations overflow
+ * float32, is masked and retrained alone by train() (status 'fallback'), as a safeguard.
  */
 
 export interface BatchRun {
@@ -63,6 +64,8 @@ export interface ProgramOptions {
   perSample?: boolean;
   /** read the per-run losses back every this many steps (and at every measurement); default 32 */
   checkEvery?: number;
+  /** the step's kernels: tfjs-wasm's own when the backend is wasm ('auto'), or typed-array loops */
+  kernels?: 'auto' | 'js';
 }
 
 /** Statistics of one program, for the batch layout record and the bench. */
@@ -78,24 +81,21 @@ export interface ProgramStats {
   fallbacks: number;
   setupSeconds: number;
   stepSeconds: number;
+  /** which kernels ran the steps (stepKernels.ts) */
+  kernels: KernelsName;
 }
 
-type Fwd = {
-  /** relu(Z), C x (N + 2S) */
-  R: tf.Tensor2D;
-  g: tf.Tensor2D;
-  f: tf.Tensor2D;
-  /** the signal part of each run's output: F's last 2S columns, V x 2S */
-  fpm: tf.Tensor2D;
-  loss: tf.Tensor2D;
-  /** kept in replays only: Z = the inner products (<w, xi> | +-<w, mu>), C x (N + 2S) */
-  Z?: tf.Tensor2D;
-};
-
-/** Host-side window of labels: the LAB matrix (V x N) of each step and the stochastic runs' labels. */
+/** Host-side window of labels: the label matrix (S V x n) of each step and the stochastic runs' labels. */
 interface StepLabels {
   lab: Float32Array;
   perRun: (Float64Array | null)[];
+}
+
+/** Host copies of a forward pass, for the replay's checks. */
+interface HostForward {
+  Z: Float32Array;
+  f: Float32Array;
+  X: Float32Array;
 }
 
 const F32_MAX = 3.4028234663852886e38;
@@ -109,10 +109,10 @@ export class BatchProgram {
   readonly nTest: number;
   readonly steps: number;
   readonly evalEvery: number;
-  /** rows (v, j, r) */
+  /** rows (v, j, r) of a data set's block */
   readonly C: number;
-  /** noise columns (s, i); the state has N + 2S columns */
-  readonly N: number;
+  /** columns of a block: n noise coefficients and the two signal columns */
+  readonly a: number;
   readonly outcomes: RunOutcome[];
   readonly stats: ProgramStats;
   private readonly checkEvery: number;
@@ -121,23 +121,24 @@ export class BatchProgram {
   private readonly datasets: Dataset[];
   private readonly schemes: LabelScheme[];
   private readonly alive: boolean[];
-  private readonly consts: Record<string, tf.Tensor> = {};
-  /** per data set: the augmented Gram matrix ((n + 2) x (n + 2)) */
-  private readonly Gaug: tf.Tensor2D[] = [];
-  /** per data set: Gtest^T (nTest x n), P0test^T (nTest x C), isotropic <mu, zeta_k>/||mu||^2 (nTest x S, column s) */
-  private readonly GtT: tf.Tensor2D[] = [];
-  private readonly P0tT: tf.Tensor2D[] = [];
-  private readonly XIMUtT: tf.Tensor2D[] = [];
+  private readonly k: StepKernels;
+  /** the step's buffers (see the class comment); views per data set in `blocks` */
+  private readonly buf: Record<string, Buf> = {};
+  private readonly blocks: { X: Buf; Z: Buf; Gaug: Buf }[] = [];
+  /** per data set and sample (S x n): the column of F its signal patch takes, n (y = +1) or n + 1 (y = -1) */
+  private readonly signalColumn: Int32Array;
+  /** per step of a window: the per-run losses (S V) */
+  private readonly lossRows: Buf[] = [];
+  /** per data set: the test set's constants, Gtest_aug (a x nTest) and P0test (C x nTest) (buildConstants) */
+  private readonly tests: { Gt: Buf; P0t: Buf }[] = [];
+  /** per data set: its runs' test outputs, noise part (V x nTest), in the buffer testF */
+  private readonly testRows: Buf[] = [];
   private readonly iso: boolean;
-  /** column ranges of data set s in the state: [rho_s | gp_s gm_s] */
-  private readonly gather: Range[][];
-  private readonly scatter: Placement[][];
-  /** constant labels (V x N): yObs of every run, 0 for empty slots and masked runs */
+  /** constant labels (S V x n): yObs of every run, 0 for empty slots and masked runs */
   private readonly labBase: Float32Array;
-  private labConst: tf.Tensor2D | null = null;
+  /** whether the label buffer holds labBase */
+  private labIsBase = false;
   private readonly anyStochastic: boolean;
-  private X: tf.Tensor2D;
-  private checkpoint: tf.Tensor2D | null = null;
 
   constructor(private readonly runs: BatchRun[], opts: ProgramOptions = {}) {
     const t0 = process.hrtime.bigint();
@@ -175,88 +176,114 @@ export class BatchProgram {
     this.S = this.datasets.length;
     this.V = Math.max(...count.values());
     this.C = 2 * this.m * this.V;
-    this.N = this.S * this.n;
-    const { n, N, S } = this;
-    this.gather = Array.from({ length: S }, (_, s) => [[s * n, n], [N + 2 * s, 2]] as Range[]);
-    this.scatter = Array.from({ length: S }, (_, s) => [[0, s * n, n], [n, N + 2 * s, 2]] as Placement[]);
+    this.a = this.n + 2;
     this.schemes = runs.map((r) => makeLabelScheme(r.config, r.data.yObs));
     this.anyStochastic = this.schemes.some((k) => k.stochastic);
     this.alive = runs.map(() => true);
     this.outcomes = runs.map(() => ({ trajectory: [], diverged: null, status: 'running' as const }));
-    this.labBase = new Float32Array(this.V * N);
-    runs.forEach((r, k) => {
-      const { s, v } = this.slotOf[k];
-      for (let i = 0; i < n; i++) this.labBase[v * N + s * n + i] = r.data.yObs[i];
-    });
-    this.buildConstants();
-    this.X = tf.zeros([this.C, N + 2 * S]);
+    this.labBase = new Float32Array(this.S * this.V * this.n);
+    runs.forEach((r, k) => this.labBase.set(Float32Array.from(r.data.yObs), this.sampleOffset(k)));
+    this.signalColumn = new Int32Array(this.S * this.n);
+    this.datasets.forEach((d, s) => d.train.y.forEach((y, i) => (this.signalColumn[s * this.n + i] = y > 0 ? this.n : this.n + 1)));
+    this.k = stepKernels(opts.kernels ?? 'auto');
+    try {
+      this.buildConstants();
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
     this.stats = {
-      runs: runs.length, dataSets: S, slots: this.V, rows: this.C, cols: N + 2 * S, steps: 0, readBacks: 0,
-      replayedWindows: 0, fallbacks: 0, setupSeconds: Number(process.hrtime.bigint() - t0) / 1e9, stepSeconds: 0,
+      runs: runs.length, dataSets: this.S, slots: this.V, rows: this.S * this.C, cols: this.a, steps: 0, readBacks: 0,
+      replayedWindows: 0, fallbacks: 0, setupSeconds: Number(process.hrtime.bigint() - t0) / 1e9, stepSeconds: 0, kernels: this.k.name,
     };
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Indices
+
+  /** index of (data set s, row, column) in the state and the other block-shaped buffers */
+  private at(s: number, row: number, col: number): number {
+    return (s * this.C + row) * this.a + col;
+  }
+
+  /** first index of run k's samples in the per-sample buffers (S V x n) */
+  private sampleOffset(k: number): number {
+    const { s, v } = this.slotOf[k];
+    return (s * this.V + v) * this.n;
   }
 
   // ------------------------------------------------------------------------------------------
   // Set-up: Gram matrices and initial inner products, data set by data set
 
   private buildConstants(): void {
-    const { S, V, n, m, C, N, nTest } = this;
+    const { S, V, n, m, C, a, nTest } = this;
     const twoM = 2 * m;
-    const W = N + 2 * S;
-    const Z0 = new Float32Array(C * W);
+    const k = this.k;
+    const block = C * a;
+    const Z0 = new Float32Array(S * block);
+    const gaugs: Float32Array[] = [];
     for (let s = 0; s < S; s++) {
       const data = this.datasets[s];
       // d enters only through the Gram matrices: data sets of different d batch freely.
       const d = data.d;
       // Distinct initial weights of the runs on this data set (runs with equal seed, m, d, sigma0 share W0).
-      const members = this.runs.map((r, k) => ({ r, k })).filter(({ k }) => this.slotOf[k].s === s);
+      const members = this.runs.map((r, i) => ({ r, i })).filter(({ i }) => this.slotOf[i].s === s);
       const distinct = [...new Set(members.map(({ r }) => r.W0))];
       // X^T = [mu | xi^T | W0_1^T | W0_2^T ...] (d x c): one product with it gives every inner
       // product a data set needs, <., mu>, <., xi_i>, <., w0_r>, for the training noise (-> G), the
-      // initial filters (-> S0, P0) and the test noise (-> Gtest^T, P0test^T). The test noise zeta
-      // stays row-major (nTest x d) as drawn: no large transpose is made.
+      // initial filters (-> S0, P0) and the test noise (-> Gtest, P0test). The test noise zeta is
+      // drawn row-major (nTest x d) straight into the kernels' memory: no copy, no transpose.
       const c = 1 + n + twoM * distinct.length;
-      const XT = scratch('XT', d * c);
-      for (let k = 0; k < d; k++) XT[k * c] = data.mu[k];
-      transposeInto(data.train.xi, n, d, XT, c, 1);
-      distinct.forEach((W0, u) => transposeInto(W0, twoM, d, XT, c, 1 + n + u * twoM));
-      const xiF = new Float32Array(data.train.xi);
-      const invNorm = Float32Array.from(data.train.xiNorm2, (v) => 1 / v);
-      // The test noise (nTest x d, the largest array of a run): from the data set, or drawn again
-      // row by row for a lean data set, into a buffer reused from data set to data set.
-      const zetaF = scratch('zeta', nTest * d);
-      if (data.test.xi.length === nTest * d) zetaF.set(data.test.xi);
+      const XT = k.alloc(d * c);
+      const xi = k.alloc(n * d, data.train.xi);
+      const W0s = distinct.map((W0) => k.alloc(twoM * d, W0));
+      const zeta = k.alloc(nTest * d);
+      const gramB = k.alloc(n * c);
+      const initB = distinct.map(() => k.alloc(twoM * c));
+      const crossB = k.alloc(nTest * c);
+      const xt = k.live(XT);
+      for (let j = 0; j < d; j++) xt[j * c] = data.mu[j];
+      transposeInto(data.train.xi, n, d, xt, c, 1);
+      distinct.forEach((W0, u) => transposeInto(W0, twoM, d, xt, c, 1 + n + u * twoM));
+      const z = k.live(zeta);
+      if (data.test.xi.length === nTest * d) z.set(data.test.xi);
       else if (data.testNoise) {
-        data.testNoise((k, row) => {
+        data.testNoise((i, row) => {
           // a plain loop: TypedArray.set between element types converts in the runtime, ~5x slower
-          const off = k * d;
-          for (let j = 0; j < d; j++) zetaF[off + j] = row[j];
+          const off = i * d;
+          for (let j = 0; j < d; j++) z[off + j] = row[j];
         });
+      } else throw new Error('BatchProgram: the data set has no test noise');
+      k.matMul(xi, XT, n, d, c, gramB); // n x c: [<xi_i, mu>, K, .]
+      W0s.forEach((w, u) => k.matMul(w, XT, twoM, d, c, initB[u])); // [S0, P0, .]
+      k.matMul(zeta, XT, nTest, d, c, crossB); // nTest x c: [<zeta_k, mu>, <zeta_k, xi_i>, <zeta_k, w0_r>]
+      const gram = k.read(gramB);
+      const inits = initB.map((t) => k.read(t));
+      const cross = k.read(crossB);
+      for (const t of [XT, xi, ...W0s, zeta, gramB, ...initB, crossB]) k.release(t);
+      const invNorm = Float32Array.from(data.train.xiNorm2, (x) => 1 / x);
+      for (let i = 0; i < n; i++) for (let j = 0; j < c; j++) gram[i * c + j] = Math.fround(gram[i * c + j] * invNorm[i]); // rows / ||xi_i||^2
+      // Gtest_aug (a x nTest): <zeta_k, xi_i> / ||xi_i||^2 in row i; isotropic noise: +-<mu, zeta_k>/||mu||^2
+      // in rows n, n + 1 (the coefficient engine's xiMuTestRow, times gp - gm = j gamma)
+      const Gt = new Float32Array(a * nTest);
+      const mu2f = Math.fround(data.muNorm2);
+      for (let q = 0; q < nTest; q++) {
+        for (let i = 0; i < n; i++) Gt[i * nTest + q] = Math.fround(cross[q * c + 1 + i] * invNorm[i]);
+        if (this.iso) {
+          const xm = Math.fround(cross[q * c] / mu2f);
+          Gt[n * nTest + q] = xm;
+          Gt[(n + 1) * nTest + q] = -xm;
+        }
       }
-      else throw new Error('BatchProgram: the data set has no test noise');
-      const widths = [1, n, ...distinct.map(() => twoM)];
-      const [gramT, initT, test] = tf.tidy(() => {
-        const xt = tf.tensor2d(XT, [d, c]);
-        const gram = tf.matMul(tf.tensor2d(xiF, [n, d]), xt); // n x c: [<xi_i, mu>, K, .]
-        const init = distinct.map((W0) => tf.matMul(tf.tensor2d(new Float32Array(W0), [twoM, d]), xt)); // [S0, P0, .]
-        const [zmu, Kt, ...P0ts] = splitColumns(tf.matMul(tf.tensor2d(zetaF, [nTest, d]), xt), widths);
-        const GtT = tf.mul(Kt, tf.tensor2d(invNorm, [1, n])); // Gtest^T: <zeta_k, xi_i> / ||xi_i||^2
-        const zeros = tf.zeros([nTest, twoM]) as tf.Tensor2D;
-        const slots = Array.from({ length: V }, (_, v) => {
-          const run = members.find(({ k }) => this.slotOf[k].v === v);
-          return run ? P0ts[distinct.indexOf(run.r.W0)] : zeros;
-        });
-        const P0tT = concatColumns(slots); // P0test^T (nTest x C)
-        const eS = tf.tensor2d(Float32Array.from({ length: S }, (_, q) => (q === s ? 1 : 0)), [1, S]);
-        // isotropic: <mu, zeta_k> / ||mu||^2 in column s (the coefficient engine's xiMuTestRow)
-        const xm = this.iso ? [tf.matMul(tf.div(zmu, data.muNorm2) as tf.Tensor2D, eS)] : [];
-        return [tf.mul(gram, tf.tensor2d(invNorm, [n, 1])), init, [GtT, P0tT, ...xm]] as [tf.Tensor2D, tf.Tensor2D[], tf.Tensor2D[]];
-      });
-      const gram = gramT.dataSync() as Float32Array; // [<xi_i,mu>, G, .] (rows / ||xi_i||^2)
-      const inits = initT.map((t) => t.dataSync() as Float32Array);
-      tf.dispose([gramT, ...initT]);
+      // P0test (C x nTest): <w0_jr, zeta_k> of each slot's run, 0 in empty slots
+      const P0t = new Float32Array(C * nTest);
+      for (const { r, i } of members) {
+        const v = this.slotOf[i].v;
+        const col = 1 + n + distinct.indexOf(r.W0) * twoM;
+        for (let jr = 0; jr < twoM; jr++) for (let q = 0; q < nTest; q++) P0t[(v * twoM + jr) * nTest + q] = cross[q * c + col + jr];
+      }
+      this.tests.push({ Gt: k.alloc(a * nTest, Gt), P0t: k.alloc(C * nTest, P0t) });
       // Gaug_s (see the class comment)
-      const a = n + 2;
       const Ga = new Float32Array(a * a);
       const mu2 = Math.fround(data.muNorm2);
       for (let i = 0; i < n; i++) {
@@ -272,191 +299,174 @@ export class BatchProgram {
       Ga[n * a + n + 1] = -1;
       Ga[(n + 1) * a + n] = -1;
       Ga[(n + 1) * a + n + 1] = 1;
-      this.Gaug.push(tf.tensor2d(Ga, [a, a]));
-      this.GtT.push(test[0]);
-      this.P0tT.push(test[1]);
-      if (this.iso) this.XIMUtT.push(test[2]);
+      gaugs.push(Ga);
       // Z0 = the initial inner products [<w0, xi_i> | <w0, mu>, -<w0, mu>]
-      for (const { r, k } of members) {
-        const v = this.slotOf[k].v;
-        const w = inits[distinct.indexOf(r.W0)];
+      for (const { i } of members) {
+        const v = this.slotOf[i].v;
+        const w = inits[distinct.indexOf(this.runs[i].W0)];
         for (let jr = 0; jr < twoM; jr++) {
           const row = v * twoM + jr;
-          Z0.set(w.subarray(jr * c + 1, jr * c + 1 + n), row * W + s * n);
-          Z0[row * W + N + 2 * s] = w[jr * c];
-          Z0[row * W + N + 2 * s + 1] = -w[jr * c];
+          Z0.set(w.subarray(jr * c + 1, jr * c + 1 + n), this.at(s, row, 0));
+          Z0[this.at(s, row, n)] = w[jr * c];
+          Z0[this.at(s, row, n + 1)] = -w[jr * c];
         }
       }
     }
     // Per-run constants, expanded once to the full shape of what they multiply.
-    const ETA = new Float32Array(C * W);
-    const W2 = new Float32Array(V * N);
+    const ETA = new Float32Array(S * block);
+    const W2 = new Float32Array(S * V * n);
     const qfac = this.q === 1 ? 1 : this.q;
-    this.runs.forEach((r, k) => {
-      const { s, v } = this.slotOf[k];
+    this.runs.forEach((r, i) => {
+      const { s, v } = this.slotOf[i];
       const data = r.data;
       const eta = r.config.eta;
-      const alpha = this.schemes[k].alpha;
       for (let jr = 0; jr < twoM; jr++) {
         const row = v * twoM + jr;
         const j = jr < m ? 1 : -1;
-        for (let i = 0; i < n; i++) ETA[row * W + s * n + i] = (j * eta * data.train.xiNorm2[i] * qfac) / (n * m);
-        ETA[row * W + N + 2 * s] = ETA[row * W + N + 2 * s + 1] = (j * eta * data.muNorm2 * qfac) / (n * m);
+        for (let col = 0; col < n; col++) ETA[this.at(s, row, col)] = (j * eta * data.train.xiNorm2[col] * qfac) / (n * m);
+        ETA[this.at(s, row, n)] = ETA[this.at(s, row, n + 1)] = (j * eta * data.muNorm2 * qfac) / (n * m);
       }
-      for (let i = 0; i < n; i++) W2[v * N + s * n + i] = alpha / 2;
+      W2.fill(this.schemes[i].alpha / 2, this.sampleOffset(i), this.sampleOffset(i) + n);
     });
-    // YPMT (2S x N): row 2s picks data set s's samples with y = +1, row 2s + 1 those with y = -1.
-    const YPMT = new Float32Array(2 * S * N);
-    const SEGMEAN = new Float32Array(N * S);
-    const GJ = new Float32Array(2 * S * S);
-    for (let s = 0; s < S; s++) {
-      const y = this.datasets[s].train.y;
-      for (let i = 0; i < n; i++) {
-        YPMT[(2 * s + (y[i] > 0 ? 0 : 1)) * N + s * n + i] = 1;
-        SEGMEAN[(s * n + i) * S + s] = 1 / n;
-      }
-      GJ[2 * s * S + s] = 1;
-      GJ[(2 * s + 1) * S + s] = -1;
-    }
-    const YPM = new Float32Array(N * 2 * S);
-    for (let a = 0; a < 2 * S; a++) for (let b = 0; b < N; b++) YPM[b * 2 * S + a] = YPMT[a * N + b];
     const jm = Float32Array.from({ length: twoM }, (_, jr) => (jr < m ? 1 : -1) / m);
-    const k = this.consts;
-    k.Z0 = tf.tensor2d(Z0, [C, W]);
-    k.ETA = tf.tensor2d(ETA, [C, W]);
-    k.W2 = tf.tensor2d(W2, [V, N]);
-    k.YPMT = tf.tensor2d(YPMT, [2 * S, N]);
-    k.YPM = tf.tensor2d(YPM, [N, 2 * S]);
-    k.SEGMEAN = tf.tensor2d(SEGMEAN, [N, S]);
-    /** [gp_s, gm_s] -> j gamma_s: (C x 2S) @ GJ (2S x S) */
-    k.GJ = tf.tensor2d(GJ, [2 * S, S]);
-    k.JM = tf.tensor2d(jm, [twoM, 1]);
-    k.FILT = tf.tensor4d(jm, [twoM, 1, 1, 1]);
+    // The step's buffers.
+    const b = this.buf;
+    const states = S * block, samples = S * V * n, sums = S * V * a;
+    for (const name of ['X', 'XC', 'Z', 'R', 'U']) b[name] = k.alloc(states);
+    b.Z0 = k.alloc(states, Z0);
+    b.ETA = k.alloc(states, ETA);
+    // A = R^q and T = R^(q-1) (the factor q is in ETA); q = 1: T = step(R)
+    if (this.q === 1) b.A = b.R;
+    else b.A = k.alloc(states);
+    if (this.q === 2) b.T = b.R;
+    else b.T = k.alloc(states);
+    if (this.q >= 4) b.QM1 = k.alloc(1, [this.q - 1]);
+    b.JM = k.alloc(twoM, jm);
+    b.F = k.alloc(sums);
+    b.gAug = k.alloc(sums);
+    for (const name of ['f', 'lab', 'z', 'nz', 'sg', 't', 'sp', 'g']) b[name] = k.alloc(samples);
+    b.W2 = k.alloc(samples, W2);
+    b.stateSum = k.alloc(1);
+    for (const name of ['PT', 'PR', 'PA']) b[name] = k.alloc(C * nTest);
+    b.testF = k.alloc(S * V * nTest);
+    for (let s = 0; s < S; s++) this.testRows.push(k.view(b.testF, s * V * nTest, V * nTest));
+    b.losses = k.alloc(this.checkEvery * S * V);
+    for (let u = 0; u < this.checkEvery; u++) this.lossRows.push(k.view(b.losses, u * S * V, S * V));
+    for (let s = 0; s < S; s++) this.blocks.push({ X: k.view(b.X, s * block, block), Z: k.view(b.Z, s * block, block), Gaug: k.alloc(a * a, gaugs[s]) });
   }
 
   // ------------------------------------------------------------------------------------------
   // One step
 
-  private act(R: tf.Tensor): tf.Tensor {
+  /** The forward pass of every run with the labels in the label buffer; per-run losses into `lossRow`. */
+  private forward(lossRow: Buf): void {
+    const { k, buf: b, C, a, n, V, S } = this;
+    for (const blk of this.blocks) k.matMul(blk.X, blk.Gaug, C, a, a, blk.Z);
+    k.binary('add', b.Z, b.Z0, b.Z);
+    k.unary('relu', b.Z, b.R);
     const q = this.q;
-    if (q === 1) return R;
-    if (q === 2) return tf.square(R);
-    if (q === 3) return tf.mul(tf.square(R), R);
-    return tf.pow(R, q);
-  }
-
-  /** sigma'(z) / q from R = relu(z) (the factor q is folded into ETA). */
-  private actGrad(R: tf.Tensor): tf.Tensor {
-    const q = this.q;
-    if (q === 1) return tf.step(R);
-    if (q === 2) return R;
-    if (q === 3) return tf.square(R);
-    return tf.pow(R, q - 1);
+    if (q === 1) k.unary('step', b.R, b.T);
+    else if (q === 2) k.unary('square', b.R, b.A);
+    else {
+      if (q === 3) k.unary('square', b.R, b.T);
+      else k.binary('pow', b.R, b.QM1, b.T);
+      k.binary('mul', b.T, b.R, b.A);
+    }
+    k.reduceRows(b.A, b.JM, S * V, 2 * this.m, a, b.F);
+    this.outputs();
+    // smoothed loss (1 - a/2) l(z) + (a/2) l(-z) = softplus(-z) + (a/2) z; for a = 0 the term
+    // 0 * z is 0, or NaN when z is infinite: a non-finite output then shows in the loss.
+    // g = l'(u f) u, smoothed: u [(a/2) sigmoid(z) - (1 - a/2) sigmoid(-z)] = u (a/2 - sigmoid(-z))
+    k.binary('mul', b.lab, b.f, b.z);
+    k.unary('neg', b.z, b.nz);
+    k.unary('sigmoid', b.nz, b.sg);
+    k.binary('sub', b.W2, b.sg, b.t);
+    k.binary('mul', b.t, b.lab, b.g);
+    k.unary('softplus', b.nz, b.sp);
+    k.binary('mul', b.W2, b.z, b.t);
+    k.binary('add', b.sp, b.t, b.sp);
+    k.mean(b.sp, n, lossRow);
   }
 
   /**
-   * Sum over the filters of each variant slot with the signs j/m: A (C x cols) -> V x cols. A
-   * strided convolution with a constant [2m] kernel: tfjs-wasm packs a matMul's right operand once
-   * per tensor, so JSUM @ A with A new every step would repack A (~70 us) at every call.
-   */
-  private reduceFilters(A: tf.Tensor2D): tf.Tensor2D {
-    const [C, cols] = A.shape;
-    const out = tf.conv2d(tf.reshape(A, [1, C, cols, 1]) as tf.Tensor4D, this.consts.FILT as tf.Tensor4D, [2 * this.m, 1], 'valid');
-    return tf.reshape(out, [this.V, cols]);
-  }
-
-  /** x (C x cols) times y (V x cols) broadcast over each slot's 2m rows. */
-  private perSlot(x: tf.Tensor, y: tf.Tensor2D): tf.Tensor2D {
-    const cols = y.shape[1];
-    return tf.reshape(tf.mul(tf.reshape(x, [this.V, 2 * this.m, cols]), tf.reshape(y, [this.V, 1, cols])), [this.C, cols]);
-  }
-
-  /** Z - Z0 = X Gaug, data set by data set. */
-  private innerProducts(): tf.Tensor2D {
-    if (this.S === 1) return tf.matMul(this.X, this.Gaug[0]);
-    const parts = gatherColumns(this.X, this.gather);
-    return scatterColumns(parts.map((p, s) => tf.matMul(p, this.Gaug[s])), this.N + 2 * this.S, this.scatter);
-  }
-
-  private forward(lab: tf.Tensor2D, keepZ = false): Fwd {
-    const k = this.consts;
-    return tf.tidy(() => {
-      const Z = tf.add(this.innerProducts(), k.Z0) as tf.Tensor2D;
-      const R = tf.relu(Z) as tf.Tensor2D;
-      const [fN, fpm] = splitColumns(this.reduceFilters(this.act(R) as tf.Tensor2D), [this.N, 2 * this.S]);
-      const f = tf.add(fN, tf.matMul(fpm, k.YPMT as tf.Tensor2D)) as tf.Tensor2D; // V x N
-      const z = tf.mul(lab, f);
-      const nz = tf.neg(z);
-      const sg = tf.sigmoid(nz);
-      // smoothed loss (1 - a/2) l(z) + (a/2) l(-z) = softplus(-z) + (a/2) z; for a = 0 the term
-      // 0 * z is 0, or NaN when z is infinite: a non-finite output then shows in the loss.
-      const lossEl = tf.add(tf.softplus(nz), tf.mul(k.W2, z)) as tf.Tensor2D;
-      const loss = tf.matMul(lossEl, k.SEGMEAN as tf.Tensor2D) as tf.Tensor2D; // V x S
-      // g = l'(u f) u, smoothed: u [(a/2) sigmoid(z) - (1 - a/2) sigmoid(-z)] = u (a/2 - sigmoid(-z))
-      const g = tf.mul(tf.sub(k.W2, sg), lab) as tf.Tensor2D;
-      return { R, g, f, fpm, loss, ...(keepZ ? { Z } : {}) };
-    });
-  }
-
-  /**
-   * One GD step for every run (spec/model.md "Signal-noise decomposition"):
+   * One GD step for every run from the last forward pass (spec/model.md "Signal-noise decomposition"):
    *   rho_jr,i -= eta ||xi_i||^2 j q/(n m) relu(<w_jr, xi_i>)^(q-1) g_i
    *   j gamma_jr -= eta ||mu||^2 j q/(n m) [relu(<w_jr, mu>)^(q-1) sum_{y=+1} g - relu(-<w_jr, mu>)^(q-1) sum_{y=-1} g]
    * (for q = 1, relu^(q-1) is the step 1(. > 0)); gp takes the first term, gm the second.
    */
-  private update(fw: Fwd): void {
-    const k = this.consts;
-    const X = tf.tidy(() => {
-      const cls = tf.matMul(fw.g, k.YPM as tf.Tensor2D); // V x 2S: sums of g over y = +1 and y = -1
-      const gAug = concatColumns([fw.g, cls as tf.Tensor2D]);
-      return tf.sub(this.X, tf.mul(this.perSlot(this.actGrad(fw.R), gAug), k.ETA)) as tf.Tensor2D;
-    });
-    this.setState(X);
+  private update(): void {
+    const { k, buf: b, V, a, S } = this;
+    this.classSums();
+    k.binary('mul', b.T, b.gAug, b.U, [S * V, 2 * this.m, a]);
+    k.binary('mul', b.U, b.ETA, b.U);
+    k.binary('sub', b.X, b.U, b.X);
   }
 
-  private setState(X: tf.Tensor2D): void {
-    if (this.X !== this.checkpoint && this.X !== X) this.X.dispose();
-    this.X = X;
+  /**
+   * f (S V x n) = the noise part of F plus the sample's signal column, f_i = F_i + F_(n or n + 1):
+   * a host loop over S V n values (a matMul against [I_n; 1(y = +1); 1(y = -1)] costs reading that
+   * a x n matrix every step).
+   */
+  private outputs(): void {
+    const { S, V, n, a } = this;
+    const F = this.k.live(this.buf.F), f = this.k.live(this.buf.f), col = this.signalColumn;
+    for (let s = 0; s < S; s++) {
+      for (let v = 0; v < V; v++) {
+        const from = (s * V + v) * a, to = (s * V + v) * n, c = s * n;
+        for (let i = 0; i < n; i++) f[to + i] = F[from + i] + F[from + col[c + i]];
+      }
+    }
   }
 
-  private disposeFwd(fw: Fwd, keepLoss = false): void {
-    tf.dispose([fw.R, fw.g, fw.f, fw.fpm, ...(keepLoss ? [] : [fw.loss]), ...(fw.Z ? [fw.Z] : [])]);
+  /** gAug (S V x a) = [g | sum of g over y = +1 | sum over y = -1], per run. */
+  private classSums(): void {
+    const { S, V, n, a } = this;
+    const g = this.k.live(this.buf.g), G = this.k.live(this.buf.gAug), col = this.signalColumn;
+    for (let s = 0; s < S; s++) {
+      for (let v = 0; v < V; v++) {
+        const from = (s * V + v) * n, to = (s * V + v) * a, c = s * n;
+        let gp = 0, gm = 0;
+        for (let i = 0; i < n; i++) {
+          const x = g[from + i];
+          G[to + i] = x;
+          if (col[c + i] === n) gp += x;
+          else gm += x;
+        }
+        G[to + n] = gp;
+        G[to + n + 1] = gm;
+      }
+    }
   }
 
   // ------------------------------------------------------------------------------------------
   // Labels
 
   private drawLabels(t: number): StepLabels {
-    const lab = this.labBase.slice();
     const perRun: (Float64Array | null)[] = this.runs.map(() => null);
+    if (!this.anyStochastic) return { lab: this.labBase, perRun };
+    const lab = this.labBase.slice();
     this.schemes.forEach((sch, k) => {
       if (!sch.stochastic || !this.alive[k]) return;
       const labels = sch.labels(t).slice();
       perRun[k] = labels;
-      const { s, v } = this.slotOf[k];
-      const off = v * this.N + s * this.n;
-      for (let i = 0; i < this.n; i++) lab[off + i] = labels[i];
+      lab.set(labels, this.sampleOffset(k));
     });
     return { lab, perRun };
   }
 
-  private labTensor(sl: StepLabels): tf.Tensor2D {
-    if (!this.anyStochastic) {
-      if (!this.labConst) this.labConst = tf.tensor2d(this.labBase, [this.V, this.N]);
-      return this.labConst;
+  /** Put a step's labels in the label buffer (masked runs' labels zero). */
+  private setLabels(sl: StepLabels): void {
+    if (sl.lab === this.labBase) {
+      if (!this.labIsBase) this.k.write(this.buf.lab, this.labBase);
+      this.labIsBase = true;
+      return;
     }
     // Masked runs: their labels were drawn before they were masked; zero them now.
-    const lab = sl.lab;
     this.runs.forEach((_, k) => {
-      if (this.alive[k]) return;
-      const { s, v } = this.slotOf[k];
-      lab.fill(0, v * this.N + s * this.n, v * this.N + (s + 1) * this.n);
+      if (!this.alive[k]) sl.lab.fill(0, this.sampleOffset(k), this.sampleOffset(k) + this.n);
     });
-    return tf.tensor2d(lab, [this.V, this.N]);
-  }
-
-  private releaseLab(t: tf.Tensor2D): void {
-    if (t !== this.labConst) t.dispose();
+    this.k.write(this.buf.lab, sl.lab);
+    this.labIsBase = false;
   }
 
   private runLabels(k: number, sl: StepLabels): Float64Array {
@@ -466,52 +476,60 @@ export class BatchProgram {
   // ------------------------------------------------------------------------------------------
   // Measurements: the snapshots of every measured run from one read-back
 
-  private measureRuns(t: number, fw: Fwd, which: number[], sl: StepLabels): void {
+  private measureRuns(t: number, which: number[], sl: StepLabels): void {
     if (which.length === 0) return;
-    const { S, V, n, m, N, nTest } = this;
-    const W = N + 2 * S;
-    const k = this.consts;
-    const flat = tf.tidy(() => {
-      const parts = gatherColumns(this.X, Array.from({ length: S }, (_, s) => [[s * n, n]] as Range[]));
-      // isotropic test inner products need j gamma^T (S x C)
-      const jgT = this.iso ? tf.transpose(tf.matMul(splitColumns(this.X, [N, 2 * S])[1], k.GJ as tf.Tensor2D)) : null;
-      const fts = parts.map((p, s) => {
-        // <w, zeta_k> - <w0, zeta_k> transposed: Gtest^T rho_s^T (+ isotropic term)
-        let Pt = tf.add(this.P0tT[s], tf.matMul(this.GtT[s], tf.transpose(p)));
-        if (jgT) Pt = tf.add(Pt, tf.matMul(this.XIMUtT[s], jgT));
-        const At = this.act(tf.relu(Pt)) as tf.Tensor2D;
-        // nTest x V, the noise part of f on the test set; slot by slot, so that an overflow in one
-        // run's test activations cannot reach another run's outputs (0 x Inf in a block matMul)
-        const perSlot = V === 1 ? [tf.matMul(At, k.JM as tf.Tensor2D)] : splitColumns(At, Array.from({ length: V }, () => 2 * m)).map((a) => tf.matMul(a, k.JM as tf.Tensor2D));
-        return tf.reshape(concatColumns(perSlot as tf.Tensor2D[]), [-1]);
-      });
-      return tf.concat([tf.reshape(fw.f, [-1]), tf.reshape(fw.fpm, [-1]), ...fts, tf.reshape(this.X, [-1])]);
-    });
-    const all = flat.dataSync() as Float32Array;
-    flat.dispose();
-    this.stats.readBacks++;
-    const offF = 0, offS = V * N, offT = offS + V * 2 * S, offX = offT + S * nTest * V;
+    const { V, n, m, a, C, nTest } = this;
     const twoM = 2 * m;
-    for (const r of which) {
+    const f = this.k.read(this.buf.f);
+    const F = this.k.read(this.buf.F);
+    const X = this.k.read(this.buf.X);
+    this.stats.readBacks++;
+    // The noise part of the test outputs of every run on the data sets measured, block by block:
+    // sum_jr j/m sigma(<w_jr, zeta_k>) with <w_jr, zeta_k> = <w0_jr, zeta_k> + X_s Gtest_aug
+    // (rho Gtest, and for isotropic noise <mu, zeta_k>/||mu||^2 j gamma), Gtest_aug a constant
+    // right operand; the sum over each run's filters is the step's strided reduction.
+    const k = this.k, b = this.buf;
+    const sets = [...new Set(which.map((r) => this.slotOf[r].s))];
+    for (const s of sets) {
+      k.matMul(this.blocks[s].X, this.tests[s].Gt, C, a, nTest, b.PT);
+      k.binary('add', b.PT, this.tests[s].P0t, b.PT);
+      k.unary('relu', b.PT, b.PR);
+      k.reduceRows(this.power(b.PR, b.PA), b.JM, V, twoM, nTest, this.testRows[s]);
+    }
+    const testF = k.read(b.testF);
+    which.forEach((r) => {
       const { s, v } = this.slotOf[r];
       const data = this.runs[r].data;
-      const fTrain = new Float64Array(n);
-      for (let i = 0; i < n; i++) fTrain[i] = all[offF + v * N + s * n + i];
+      const off = this.sampleOffset(r);
+      const fTrain = Float64Array.from(f.subarray(off, off + n));
       // the signal part on the test set: sum_r j/m sigma(+-<w, mu>) for y = +1 / -1
-      const fp = all[offS + v * 2 * S + 2 * s], fm = all[offS + v * 2 * S + 2 * s + 1];
+      const fp = F[(s * V + v) * a + n], fm = F[(s * V + v) * a + n + 1];
       const fTest = new Float64Array(nTest);
-      const base = offT + s * nTest * V;
-      for (let q = 0; q < nTest; q++) fTest[q] = Math.fround(all[base + q * V + v] + (data.test.y[q] > 0 ? fp : fm));
+      const base = (s * V + v) * nTest;
+      for (let q = 0; q < nTest; q++) fTest[q] = Math.fround(testF[base + q] + (data.test.y[q] > 0 ? fp : fm));
       const gamma = new Float64Array(twoM);
       const rho = new Float64Array(twoM * n);
       for (let jr = 0; jr < twoM; jr++) {
-        const row = offX + (v * twoM + jr) * W;
-        gamma[jr] = (jr < m ? 1 : -1) * Math.fround(all[row + N + 2 * s] - all[row + N + 2 * s + 1]);
-        for (let i = 0; i < n; i++) rho[jr * n + i] = all[row + s * n + i];
+        const row = this.at(s, v * twoM + jr, 0);
+        gamma[jr] = (jr < m ? 1 : -1) * Math.fround(X[row + n] - X[row + n + 1]);
+        for (let i = 0; i < n; i++) rho[jr * n + i] = X[row + i];
       }
       const snap: Snapshot = { fTrain, fTest, gamma, rho };
       this.outcomes[r].trajectory.push(measure(t, snap, data, this.runLabels(r, sl), this.schemes[r].alpha, m, this.perSample));
+    });
+  }
+
+  /** sigma = relu^q of R = relu(.) into `out` (q = 1: R itself) */
+  private power(R: Buf, out: Buf): Buf {
+    const { k, q } = this;
+    if (q === 1) return R;
+    if (q === 2) k.unary('square', R, out);
+    else {
+      if (q === 3) k.unary('square', R, out);
+      else k.binary('pow', R, this.buf.QM1, out);
+      k.binary('mul', out, R, out);
     }
+    return out;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -520,25 +538,14 @@ export class BatchProgram {
   /** Set the runs' state to zero and their labels to zero from now on (g = 0: the state stays 0). */
   private mask(which: number[]): void {
     if (which.length === 0) return;
-    const { n, m, C, N, S } = this;
-    const W = N + 2 * S;
-    const XH = (this.X.dataSync() as Float32Array).slice();
-    const twoM = 2 * m;
+    const twoM = 2 * this.m;
     for (const r of which) {
       this.alive[r] = false;
       const { s, v } = this.slotOf[r];
-      for (let jr = 0; jr < twoM; jr++) {
-        const row = (v * twoM + jr) * W;
-        XH.fill(0, row + s * n, row + (s + 1) * n);
-        XH[row + N + 2 * s] = XH[row + N + 2 * s + 1] = 0;
-      }
-      this.labBase.fill(0, v * N + s * n, v * N + (s + 1) * n);
+      this.k.fill(this.buf.X, 0, this.at(s, v * twoM, 0), this.at(s, (v + 1) * twoM, 0));
+      this.labBase.fill(0, this.sampleOffset(r), this.sampleOffset(r) + this.n);
     }
-    if (this.labConst) {
-      this.labConst.dispose();
-      this.labConst = null;
-    }
-    this.setState(tf.tensor2d(XH, [C, W]));
+    this.labIsBase = false;
   }
 
   private fallback(which: number[]): void {
@@ -550,9 +557,9 @@ export class BatchProgram {
     this.mask(which);
   }
 
-  private finish(t: number, fw: Fwd, sl: StepLabels): void {
+  private finish(t: number, sl: StepLabels): void {
     const live = this.liveRuns();
-    this.measureRuns(t, fw, live, sl);
+    this.measureRuns(t, live, sl);
     for (const r of live) {
       this.outcomes[r].status = 'done';
       this.alive[r] = false;
@@ -587,14 +594,11 @@ export class BatchProgram {
         const wEnd = Math.min(this.steps, nextEval, t + this.checkEvery - 1);
         const labels: StepLabels[] = [];
         for (let u = t; u <= wEnd; u++) labels.push(this.drawLabels(u));
-        this.checkpoint = this.X;
+        this.k.copy(this.buf.X, this.buf.XC);
         if (!this.window(t, wEnd, labels)) {
           this.stats.replayedWindows++;
           this.replay(t, wEnd, labels);
         }
-        const cp = this.checkpoint;
-        this.checkpoint = null;
-        if (cp !== this.X) cp.dispose();
         t = wEnd + 1;
       }
     } finally {
@@ -610,56 +614,41 @@ export class BatchProgram {
    * NaN/Inf or above its limit, or the state is no longer finite: the window is then replayed.
    */
   private window(t: number, wEnd: number, labels: StepLabels[]): boolean {
-    const losses: tf.Tensor2D[] = [];
-    let fw: Fwd | null = null;
-    try {
-      for (let u = t; u <= wEnd; u++) {
-        const lab = this.labTensor(labels[u - t]);
-        fw = this.forward(lab);
-        this.releaseLab(lab);
-        losses.push(fw.loss);
-        this.stats.steps++;
-        if (u < wEnd) {
-          this.update(fw);
-          this.disposeFwd(fw, true);
-          fw = null;
-        }
-      }
-      // The state at wEnd: a non-finite entry, once there, stays (Inf - x, NaN - x); a sum also
-      // catches what train()'s float32 sums do (entries so large that their sum overflows).
-      const all = tf.tidy(() => tf.concat([...losses.map((l) => tf.reshape(l, [-1])), tf.reshape(tf.sum(this.X), [1])])) as tf.Tensor1D;
-      const vals = all.dataSync();
-      all.dispose();
-      this.stats.readBacks++;
-      const per = this.V * this.S;
-      const live = this.liveRuns();
-      let clean = Number.isFinite(vals[vals.length - 1]);
-      for (let u = 0; clean && u < losses.length; u++) {
-        for (const r of live) {
-          const { s, v } = this.slotOf[r];
-          if (!(vals[u * per + v * this.S + s] <= this.runs[r].config.divergeLoss)) {
-            clean = false;
-            break;
-          }
-        }
-      }
-      if (!clean) {
-        this.disposeFwd(fw as Fwd, true);
-        fw = null;
-        this.setState(this.checkpoint as tf.Tensor2D);
-        return false;
-      }
-      const last = fw as Fwd;
-      if (wEnd === this.steps) this.finish(wEnd, last, labels[wEnd - t]);
-      else {
-        if (this.isEval(wEnd)) this.measureRuns(wEnd, last, live, labels[wEnd - t]);
-        this.update(last);
-      }
-      return true;
-    } finally {
-      if (fw) this.disposeFwd(fw, true);
-      tf.dispose(losses);
+    for (let u = t; u <= wEnd; u++) {
+      this.setLabels(labels[u - t]);
+      this.forward(this.lossRows[u - t]);
+      this.stats.steps++;
+      if (u < wEnd) this.update();
     }
+    // The state at wEnd: a non-finite entry, once there, stays (Inf - x, NaN - x); a sum also
+    // catches what train()'s float32 sums do (entries so large that their sum overflows).
+    this.k.sum(this.buf.X, this.buf.X.size, this.buf.stateSum);
+    const losses = this.k.read(this.buf.losses);
+    const stateSum = this.k.read(this.buf.stateSum)[0];
+    this.stats.readBacks++;
+    const per = this.S * this.V;
+    const live = this.liveRuns();
+    let clean = Number.isFinite(stateSum);
+    for (let u = 0; clean && u <= wEnd - t; u++) {
+      for (const r of live) {
+        const { s, v } = this.slotOf[r];
+        if (!(losses[u * per + s * this.V + v] <= this.runs[r].config.divergeLoss)) {
+          clean = false;
+          break;
+        }
+      }
+    }
+    if (!clean) {
+      this.k.copy(this.buf.XC, this.buf.X);
+      return false;
+    }
+    const sl = labels[wEnd - t];
+    if (wEnd === this.steps) this.finish(wEnd, sl);
+    else {
+      if (this.isEval(wEnd)) this.measureRuns(wEnd, live, sl);
+      this.update();
+    }
+    return true;
   }
 
   /**
@@ -669,69 +658,53 @@ export class BatchProgram {
   private replay(t: number, wEnd: number, labels: StepLabels[]): void {
     for (let u = t; u <= wEnd && this.alive.some(Boolean); u++) {
       const sl = labels[u - t];
-      // A run whose state is no longer finite (its own update overflowed) would mix NaN into its
-      // neighbours through the block products: it is retrained alone.
+      // A run whose state is no longer finite (its own update overflowed) is retrained alone.
       this.fallback(this.nonFiniteState());
-      let fw: Fwd | null = null;
-      try {
-        let host: { Z: Float32Array; f: Float32Array; X: Float32Array };
-        for (;;) {
-          const lab = this.labTensor(sl);
-          fw = this.forward(lab, true);
-          this.releaseLab(lab);
-          host = { Z: fw.Z!.dataSync() as Float32Array, f: fw.f.dataSync() as Float32Array, X: this.X.dataSync() as Float32Array };
-          this.stats.readBacks++;
-          // Runs whose activations overflow float32 (finite state, |<w, xi>| ~ 1e19 for q = 2) put an
-          // Inf into the block products: retrained alone; the step is computed again without them.
-          const sources = this.liveRuns().filter((r) => this.overflows(r, host.Z));
-          if (sources.length === 0) break;
-          this.disposeFwd(fw);
-          fw = null;
-          this.fallback(sources);
-        }
-        // Every live run's forward values are now its own: classify as train() does.
-        const diverged: { r: number; d: Divergence }[] = [];
-        for (const r of this.liveRuns()) {
-          const d = this.classify(r, u, host, sl);
-          if (d) diverged.push({ r, d });
-        }
-        if (diverged.length > 0) {
-          this.measureRuns(u, fw, diverged.map((x) => x.r), sl);
-          for (const { r, d } of diverged) {
-            this.outcomes[r].diverged = d;
-            this.outcomes[r].status = 'diverged';
-          }
-          // masked before the update: their g may be NaN, and the update mixes g across runs
-          this.mask(diverged.map((x) => x.r));
-          this.disposeFwd(fw);
-          const lab = this.labTensor(sl);
-          fw = this.forward(lab);
-          this.releaseLab(lab);
-        }
-        if (u === this.steps) {
-          this.finish(u, fw, sl);
-          break;
-        }
-        if (this.isEval(u)) this.measureRuns(u, fw, this.liveRuns(), sl);
-        this.update(fw);
-      } finally {
-        if (fw) this.disposeFwd(fw);
+      let host: HostForward;
+      for (;;) {
+        this.setLabels(sl);
+        this.forward(this.lossRows[0]);
+        host = { Z: this.k.read(this.buf.Z), f: this.k.read(this.buf.f), X: this.k.read(this.buf.X) };
+        this.stats.readBacks++;
+        // Runs whose activations overflow float32 (finite state, |<w, xi>| ~ 1e19 for q = 2): retrained alone.
+        const sources = this.liveRuns().filter((r) => this.overflows(r, host.Z));
+        if (sources.length === 0) break;
+        this.fallback(sources);
       }
+      // Every live run's forward values are its own: classify as train() does.
+      const diverged: { r: number; d: Divergence }[] = [];
+      for (const r of this.liveRuns()) {
+        const d = this.classify(r, u, host, sl);
+        if (d) diverged.push({ r, d });
+      }
+      if (diverged.length > 0) {
+        this.measureRuns(u, diverged.map((x) => x.r), sl);
+        for (const { r, d } of diverged) {
+          this.outcomes[r].diverged = d;
+          this.outcomes[r].status = 'diverged';
+        }
+        // masked before the update: their g may be NaN
+        this.mask(diverged.map((x) => x.r));
+        this.setLabels(sl);
+        this.forward(this.lossRows[0]);
+      }
+      if (u === this.steps) {
+        this.finish(u, sl);
+        break;
+      }
+      if (this.isEval(u)) this.measureRuns(u, this.liveRuns(), sl);
+      this.update();
     }
   }
 
   /** Whether sigma(z) = relu(z)^q overflows float32 for one of the run's <w, xi_i> or +-<w, mu>. */
   private overflows(r: number, Z: Float32Array): boolean {
     const { s, v } = this.slotOf[r];
-    const { n, m, N, S } = this;
-    const W = N + 2 * S;
+    const { n, m } = this;
     // conservative: also the sums of 2m activations (the outputs) must stay finite
     const lim = Math.pow(F32_MAX / (8 * Math.max(2 * m, n)), 1 / this.q);
-    for (let jr = 0; jr < 2 * m; jr++) {
-      const row = (v * 2 * m + jr) * W;
-      if (!(Z[row + N + 2 * s] < lim) || !(Z[row + N + 2 * s + 1] < lim)) return true;
-      for (let i = 0; i < n; i++) if (!(Z[row + s * n + i] < lim)) return true;
-    }
+    const from = this.at(s, v * 2 * m, 0), to = this.at(s, (v + 1) * 2 * m, 0);
+    for (let x = from; x < to; x++) if (!(Z[x] < lim)) return true;
     return false;
   }
 
@@ -740,14 +713,14 @@ export class BatchProgram {
    * else the first part of the state whose float32 sum is not finite (gamma, rho, <w, mu>, <w, xi>,
    * the outputs f), else a loss above divergeLoss.
    */
-  private classify(r: number, u: number, h: { Z: Float32Array; f: Float32Array; X: Float32Array }, sl: StepLabels): Divergence | null {
+  private classify(r: number, u: number, h: HostForward, sl: StepLabels): Divergence | null {
     const { s, v } = this.slotOf[r];
-    const { n, m, N, S } = this;
-    const W = N + 2 * S;
+    const { n, m } = this;
     const labels = this.runLabels(r, sl);
     const alpha = this.schemes[r].alpha;
+    const off = this.sampleOffset(r);
     let loss = 0;
-    for (let i = 0; i < n; i++) loss += sampleLoss(h.f[v * N + s * n + i], labels[i], alpha);
+    for (let i = 0; i < n; i++) loss += sampleLoss(h.f[off + i], labels[i], alpha);
     loss = Math.fround(loss / n);
     if (Number.isNaN(loss)) return { step: u, loss, reason: 'nan', where: 'loss' };
     if (!Number.isFinite(loss)) return { step: u, loss, reason: 'inf', where: 'loss' };
@@ -757,13 +730,13 @@ export class BatchProgram {
       for (let k = 0; k < count; k++) acc = Math.fround(acc + get(k));
       return acc;
     };
-    const rowOf = (jr: number) => (v * twoM + jr) * W;
+    const rowOf = (jr: number) => this.at(s, v * twoM + jr, 0);
     const parts: [string, number][] = [
-      ['gamma', sum32((jr) => (jr < m ? 1 : -1) * (h.X[rowOf(jr) + N + 2 * s] - h.X[rowOf(jr) + N + 2 * s + 1]), twoM)],
-      ['rho', sum32((k) => h.X[rowOf(Math.floor(k / n)) + s * n + (k % n)], twoM * n)],
-      ['<w, mu>', sum32((jr) => h.Z[rowOf(jr) + N + 2 * s], twoM)],
-      ['<w, xi>', sum32((k) => h.Z[rowOf(Math.floor(k / n)) + s * n + (k % n)], twoM * n)],
-      ['outputs f', sum32((i) => h.f[v * N + s * n + i], n)],
+      ['gamma', sum32((jr) => (jr < m ? 1 : -1) * (h.X[rowOf(jr) + n] - h.X[rowOf(jr) + n + 1]), twoM)],
+      ['rho', sum32((k) => h.X[rowOf(Math.floor(k / n)) + (k % n)], twoM * n)],
+      ['<w, mu>', sum32((jr) => h.Z[rowOf(jr) + n], twoM)],
+      ['<w, xi>', sum32((k) => h.Z[rowOf(Math.floor(k / n)) + (k % n)], twoM * n)],
+      ['outputs f', sum32((i) => h.f[off + i], n)],
     ];
     for (const [where, value] of parts) {
       if (!Number.isFinite(value)) return { step: u, loss, reason: Number.isNaN(value) ? 'nan' : 'inf', where };
@@ -776,46 +749,24 @@ export class BatchProgram {
   private nonFiniteState(): number[] {
     const live = this.liveRuns();
     if (live.length === 0) return [];
-    const XH = this.X.dataSync();
+    const X = this.k.read(this.buf.X);
     this.stats.readBacks++;
-    const { n, m, N, S } = this;
-    const W = N + 2 * S;
+    const { n, m } = this;
     return live.filter((r) => {
       const { s, v } = this.slotOf[r];
       let g = 0, rh = 0;
       for (let jr = 0; jr < 2 * m; jr++) {
-        const row = (v * 2 * m + jr) * W;
-        g = Math.fround(g + (XH[row + N + 2 * s] - XH[row + N + 2 * s + 1]));
-        for (let i = 0; i < n; i++) rh = Math.fround(rh + XH[row + s * n + i]);
+        const row = this.at(s, v * 2 * m + jr, 0);
+        g = Math.fround(g + (X[row + n] - X[row + n + 1]));
+        for (let i = 0; i < n; i++) rh = Math.fround(rh + X[row + i]);
       }
       return !Number.isFinite(g) || !Number.isFinite(rh);
     });
   }
 
   private dispose(): void {
-    tf.dispose([...Object.values(this.consts), ...this.Gaug, ...this.GtT, ...this.P0tT, ...this.XIMUtT]);
-    if (this.checkpoint && this.checkpoint !== this.X) this.checkpoint.dispose();
-    this.checkpoint = null;
-    this.X.dispose();
-    if (this.labConst) this.labConst.dispose();
-    this.labConst = null;
+    this.k.dispose();
   }
-}
-
-/**
- * Large host buffers reused from data set to data set (and program to program): a fresh 35 MB
- * array costs ~0.1 s of page faults on this project's VM, ten times filling it again. Only on the
- * wasm backend, which copies tensor data into its heap (the cpu backend keeps a reference).
- */
-const scratchBuffers = new Map<string, Float32Array>();
-function scratch(name: string, size: number): Float32Array {
-  if (tf.getBackend() !== 'wasm') return new Float32Array(size);
-  let b = scratchBuffers.get(name);
-  if (!b || b.length < size) {
-    b = new Float32Array(size);
-    scratchBuffers.set(name, b);
-  }
-  return b.subarray(0, size);
 }
 
 /** dst[k * stride + offset + i] = src[i * cols + k] (src rows x cols, row-major), in cache-sized tiles. */

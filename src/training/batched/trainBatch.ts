@@ -4,6 +4,7 @@ import { modelOf, momentumOf, patchesOf, samRhoOf, sourceOf, type EngineChoice, 
 import { train, TrainResult } from '../train';
 import { checkResources } from '../limits';
 import { BatchProgram, BatchRun, ProgramStats, RunOutcome } from './program';
+import type { KernelsName } from './stepKernels';
 
 /**
  * trainBatch: many training runs as a few batched programs (program.ts), with the results train()
@@ -30,6 +31,8 @@ export interface BatchOptions {
   checkEvery?: number;
   /** upper bound on C x N (state elements) of one program (default 4e6) */
   maxStateElements?: number;
+  /** the programs' step kernels (program.ts ProgramOptions.kernels; default auto) */
+  kernels?: 'auto' | 'js';
 }
 
 /** Where a run was trained: recorded in its result (`batch`). */
@@ -43,8 +46,10 @@ export interface BatchLayout {
   runs?: number;
   dataSets?: number;
   slots?: number;
-  /** the state tensor's shape, rows (variant, filter) x columns (data set, sample) */
+  /** the state's shape, rows (data set, variant, filter) x columns (sample, and the two signal columns) */
   state?: [number, number];
+  /** which kernels ran the program's steps: tfjs-wasm's own, or typed-array loops (matMuls on tfjs or not) */
+  kernels?: KernelsName;
   checkEvery?: number;
   replayedWindows?: number;
 }
@@ -125,7 +130,7 @@ export async function trainBatch(configs: TrainConfig[], opts: BatchOptions = {}
     const programs = planPrograms(batched, configs, runOf, opts.maxStateElements ?? 4e6);
     const done: { k: number; stats: ProgramStats; program: number; outcome: RunOutcome }[] = [];
     for (const [p, members] of programs.entries()) {
-      const program = new BatchProgram(members.map((k) => runOf.get(k)!), { perSample: opts.perSample, checkEvery: opts.checkEvery });
+      const program = new BatchProgram(members.map((k) => runOf.get(k)!), { perSample: opts.perSample, checkEvery: opts.checkEvery, kernels: opts.kernels });
       const outcomes = await program.run();
       members.forEach((k, i) => done.push({ k, stats: program.stats, program: p, outcome: outcomes[i] }));
     }
@@ -153,6 +158,7 @@ export async function trainBatch(configs: TrainConfig[], opts: BatchOptions = {}
           dataSets: stats.dataSets,
           slots: stats.slots,
           state: [stats.rows, stats.cols],
+          kernels: stats.kernels,
           checkEvery: opts.checkEvery ?? 32,
           replayedWindows: stats.replayedWindows,
         },

@@ -1,0 +1,396 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * The kernels a batched program's step is made of (program.ts), over float32 buffers it allocates
+ * once and reuses every step. Two implementations:
+ *
+ * - `wasm`: tfjs-backend-wasm's own kernels (XNNPACK matMul, its elementwise and reduction
+ *   kernels), called directly on buffers registered with the backend under ids of our own. The
+ *   arithmetic is the kernels tfjs ops run (a matMul here and tf.matMul give the same bits), but a
+ *   call costs ~0.3-2 us instead of the ~5-8 us of a tfjs op (engine scope, tensor bookkeeping,
+ *   an allocation and a free per output, a kernel lookup): at the claims' sizes that fixed cost
+ *   was most of a step. A view is a second id registered on part of a buffer, so a data set's
+ *   block of the state is an operand without a copy.
+ * - `js`: plain typed-array loops, for any other backend (tfjs-node, cpu) and as an independent
+ *   implementation the tests hold the wasm one to.
+ *
+ * Contract of matMul: the right operand is a constant (XNNPACK packs it once per buffer id and
+ * keeps the packed copy until the buffer is disposed); writing into it after its first use would
+ * leave the packed copy stale.
+ */
+export interface Buf {
+  readonly size: number;
+}
+
+export type UnaryOp = 'relu' | 'square' | 'neg' | 'sigmoid' | 'softplus' | 'step';
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'pow';
+
+export type KernelsName = 'wasm' | 'js' | 'js+tf-matmul';
+
+export interface StepKernels {
+  readonly name: KernelsName;
+  alloc(size: number, init?: ArrayLike<number>): Buf;
+  /** give a buffer allocated with alloc back (its views must not be used after) */
+  release(b: Buf): void;
+  /** elements [offset, offset + size) of a buffer, as an operand of its own */
+  view(b: Buf, offset: number, size: number): Buf;
+  write(b: Buf, data: ArrayLike<number>, offset?: number): void;
+  /** a copy of the buffer's values */
+  read(b: Buf): Float32Array;
+  /**
+   * The buffer's values in place, for a short host loop: valid until the next allocation (wasm
+   * memory may grow and move) and written through.
+   */
+  live(b: Buf): Float32Array;
+  copy(src: Buf, dst: Buf): void;
+  fill(b: Buf, value: number, start: number, end: number): void;
+  /** out (rows x cols) = a (rows x inner) b (inner x cols), b constant (see above) */
+  matMul(a: Buf, b: Buf, rows: number, inner: number, cols: number, out: Buf): void;
+  unary(op: UnaryOp, x: Buf, out: Buf): void;
+  /**
+   * out = a op b elementwise: same size, or b of size 1, or a of shape [P, Q, R] and b of shape
+   * [P, 1, R] (b repeated over the middle axis): `shape` = [P, Q, R] in that case.
+   */
+  binary(op: BinaryOp, a: Buf, b: Buf, out: Buf, shape?: [number, number, number]): void;
+  /** out[i] = mean of x[i * reduce .. (i + 1) * reduce) */
+  mean(x: Buf, reduce: number, out: Buf): void;
+  /** out[i] = sum of x[i * reduce .. (i + 1) * reduce) */
+  sum(x: Buf, reduce: number, out: Buf): void;
+  /** out[g, c] = sum_k w[k] x[g, k, c] (x: groups x K x cols), w constant */
+  reduceRows(x: Buf, w: Buf, groups: number, K: number, cols: number, out: Buf): void;
+  dispose(): void;
+}
+
+/**
+ * The kernels for the active tfjs backend: wasm's own when it is wasm; on another backend
+ * (tfjs-node, cpu) typed-array loops with the matMuls on tfjs (its right operands uploaded once);
+ * `js`: typed-array loops only.
+ */
+export function stepKernels(prefer: 'auto' | 'js' = 'auto'): StepKernels {
+  if (prefer === 'auto' && tf.getBackend() === 'wasm') {
+    const k = WasmKernels.create();
+    if (k) return k;
+  }
+  return new JsKernels(prefer === 'auto');
+}
+
+// ---------------------------------------------------------------------------------------------
+// wasm: tfjs-backend-wasm's exported kernels
+
+interface WasmModule {
+  HEAPF32: Float32Array;
+  HEAP32: Int32Array;
+  _malloc(bytes: number): number;
+  _free(ptr: number): void;
+  tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void };
+  [kernel: string]: unknown;
+}
+
+interface WasmBackend {
+  wasm: WasmModule;
+  dataIdNextNumber: number;
+}
+
+class WasmBuf implements Buf {
+  constructor(readonly id: number, readonly offset: number, readonly size: number) {}
+}
+
+type Fn = (...args: number[]) => void;
+
+const F32 = 0; // tfjs-backend-wasm's CppDType.float32
+
+const UNARY: Record<UnaryOp, string> = { relu: '_Relu', square: '_Square', neg: '_Neg', sigmoid: '_Sigmoid', softplus: '_Softplus', step: '_Step' };
+const BINARY: Record<BinaryOp, string> = { add: '_Add', sub: '_Sub', mul: '_Multiply', pow: '_Pow' };
+const NEEDED = ['_BatchMatMul', '_Transpose', '_Mean', '_Sum', ...Object.values(UNARY), ...Object.values(BINARY)];
+
+class WasmKernels implements StepKernels {
+  readonly name = 'wasm' as const;
+  private readonly ids: number[] = [];
+  private readonly mallocs: number[] = [];
+  private readonly shapes = new Map<string, number>();
+  private readonly scratch = new Map<number, WasmBuf>();
+  private readonly fn: Record<string, Fn> = {};
+
+  private constructor(private readonly backend: WasmBackend) {
+    for (const k of NEEDED) this.fn[k] = backend.wasm[k] as Fn;
+  }
+
+  /** null when the backend does not expose what is needed (another tfjs-backend-wasm version). */
+  static create(): WasmKernels | null {
+    const b = tf.backend() as unknown as Partial<WasmBackend>;
+    const w = b.wasm;
+    if (!w || typeof b.dataIdNextNumber !== 'number' || !w.tfjs || typeof w._malloc !== 'function') return null;
+    if (!NEEDED.every((k) => typeof w[k] === 'function')) return null;
+    return new WasmKernels(b as WasmBackend);
+  }
+
+  private get heap(): Float32Array {
+    // read again at every use: an allocation anywhere (a tfjs op too) may grow the memory
+    return this.backend.wasm.HEAPF32;
+  }
+
+  private register(offset: number, size: number): WasmBuf {
+    const id = this.backend.dataIdNextNumber++;
+    this.backend.wasm.tfjs.registerTensor(id, size, offset);
+    this.ids.push(id);
+    return new WasmBuf(id, offset, size);
+  }
+
+  /** A shape as an int32 array in the wasm heap, made once per distinct shape. */
+  private shape(dims: number[]): number {
+    const key = dims.join(',');
+    let p = this.shapes.get(key);
+    if (p === undefined) {
+      p = this.backend.wasm._malloc(4 * dims.length) >>> 0;
+      this.backend.wasm.HEAP32.set(dims, p >>> 2);
+      this.mallocs.push(p);
+      this.shapes.set(key, p);
+    }
+    return p;
+  }
+
+  alloc(size: number, init?: ArrayLike<number>): Buf {
+    const p = this.backend.wasm._malloc(4 * Math.max(1, size)) >>> 0;
+    this.mallocs.push(p);
+    this.heap.fill(0, p >>> 2, (p >>> 2) + size);
+    const b = this.register(p, size);
+    if (init) this.write(b, init);
+    return b;
+  }
+
+  release(b: Buf): void {
+    const w = b as WasmBuf;
+    const i = this.ids.indexOf(w.id), p = this.mallocs.indexOf(w.offset);
+    if (i < 0 || p < 0) throw new Error('release: not a buffer of these kernels');
+    // disposing the id also drops the XNNPACK operators cached on it (a matMul's packed right operand)
+    this.backend.wasm.tfjs.disposeData(w.id);
+    this.backend.wasm._free(w.offset);
+    this.ids.splice(i, 1);
+    this.mallocs.splice(p, 1);
+  }
+
+  view(b: Buf, offset: number, size: number): Buf {
+    const w = b as WasmBuf;
+    if (offset < 0 || offset + size > w.size) throw new Error(`view [${offset}, ${offset + size}) outside a buffer of ${w.size}`);
+    return this.register(w.offset + 4 * offset, size);
+  }
+
+  write(b: Buf, data: ArrayLike<number>, offset = 0): void {
+    this.heap.set(data, ((b as WasmBuf).offset >>> 2) + offset);
+  }
+
+  read(b: Buf): Float32Array {
+    const o = (b as WasmBuf).offset >>> 2;
+    return this.heap.slice(o, o + b.size);
+  }
+
+  live(b: Buf): Float32Array {
+    const o = (b as WasmBuf).offset >>> 2;
+    return this.heap.subarray(o, o + b.size);
+  }
+
+  copy(src: Buf, dst: Buf): void {
+    const s = (src as WasmBuf).offset >>> 2;
+    this.heap.copyWithin((dst as WasmBuf).offset >>> 2, s, s + src.size);
+  }
+
+  fill(b: Buf, value: number, start: number, end: number): void {
+    const o = (b as WasmBuf).offset >>> 2;
+    this.heap.fill(value, o + start, o + end);
+  }
+
+  matMul(a: Buf, b: Buf, rows: number, inner: number, cols: number, out: Buf): void {
+    // rank-3 with batch 1 and no transposition: the XNNPACK fully-connected path
+    this.fn._BatchMatMul((a as WasmBuf).id, this.shape([1, rows, inner]), 3, (b as WasmBuf).id, this.shape([1, inner, cols]), 3, 0, 0, (out as WasmBuf).id);
+  }
+
+  unary(op: UnaryOp, x: Buf, out: Buf): void {
+    const xi = (x as WasmBuf).id, oi = (out as WasmBuf).id;
+    if (op === 'sigmoid') this.fn._Sigmoid(xi, oi);
+    else if (op === 'step') this.fn._Step(xi, 0, F32, oi);
+    else this.fn[UNARY[op]](xi, F32, oi);
+  }
+
+  binary(op: BinaryOp, a: Buf, b: Buf, out: Buf, shape?: [number, number, number]): void {
+    let sa: number[], sb: number[];
+    if (shape) {
+      sa = shape;
+      sb = [shape[0], 1, shape[2]];
+    } else {
+      sa = [a.size];
+      sb = [b.size];
+    }
+    this.fn[BINARY[op]]((a as WasmBuf).id, this.shape(sa), sa.length, (b as WasmBuf).id, this.shape(sb), sb.length, F32, (out as WasmBuf).id);
+  }
+
+  mean(x: Buf, reduce: number, out: Buf): void {
+    this.fn._Mean((x as WasmBuf).id, reduce, (out as WasmBuf).id);
+  }
+
+  sum(x: Buf, reduce: number, out: Buf): void {
+    this.fn._Sum((x as WasmBuf).id, reduce, F32, (out as WasmBuf).id);
+  }
+
+  reduceRows(x: Buf, w: Buf, groups: number, K: number, cols: number, out: Buf): void {
+    // x (groups x K x cols) transposed to groups x cols x K, then one matMul against w (K x 1):
+    // the contraction runs over contiguous memory and w is a constant right operand
+    const size = groups * K * cols;
+    let t = this.scratch.get(size);
+    if (!t) {
+      t = this.alloc(size) as WasmBuf;
+      this.scratch.set(size, t);
+    }
+    this.fn._Transpose((x as WasmBuf).id, this.shape([groups, K, cols]), 3, F32, t.id, this.shape([0, 2, 1]), 3);
+    this.matMul(t, w, groups * cols, K, 1, out);
+  }
+
+  dispose(): void {
+    // disposing an id also drops the XNNPACK operators cached on it
+    for (const id of this.ids) this.backend.wasm.tfjs.disposeData(id);
+    for (const p of this.mallocs) this.backend.wasm._free(p);
+    this.ids.length = 0;
+    this.mallocs.length = 0;
+    this.shapes.clear();
+    this.scratch.clear();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// js: typed-array loops (float32 storage, float64 accumulation)
+
+class JsBuf implements Buf {
+  constructor(readonly data: Float32Array) {}
+  get size(): number {
+    return this.data.length;
+  }
+}
+
+const softplus32 = (x: number): number => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
+
+class JsKernels implements StepKernels {
+  readonly name: KernelsName;
+  /** the right operands of matMuls on tfjs, uploaded once */
+  private readonly rhs = new Map<Buf, tf.Tensor2D>();
+
+  constructor(private readonly tfMatMul: boolean) {
+    this.name = tfMatMul ? 'js+tf-matmul' : 'js';
+  }
+
+  alloc(size: number, init?: ArrayLike<number>): Buf {
+    const b = new JsBuf(new Float32Array(size));
+    if (init) b.data.set(init);
+    return b;
+  }
+
+  release(b: Buf): void {
+    this.rhs.get(b)?.dispose();
+    this.rhs.delete(b);
+  }
+
+  view(b: Buf, offset: number, size: number): Buf {
+    if (offset < 0 || offset + size > b.size) throw new Error(`view [${offset}, ${offset + size}) outside a buffer of ${b.size}`);
+    return new JsBuf((b as JsBuf).data.subarray(offset, offset + size));
+  }
+
+  write(b: Buf, data: ArrayLike<number>, offset = 0): void {
+    (b as JsBuf).data.set(data, offset);
+  }
+
+  read(b: Buf): Float32Array {
+    return (b as JsBuf).data.slice();
+  }
+
+  live(b: Buf): Float32Array {
+    return (b as JsBuf).data;
+  }
+
+  copy(src: Buf, dst: Buf): void {
+    (dst as JsBuf).data.set((src as JsBuf).data);
+  }
+
+  fill(b: Buf, value: number, start: number, end: number): void {
+    (b as JsBuf).data.fill(value, start, end);
+  }
+
+  matMul(a: Buf, b: Buf, rows: number, inner: number, cols: number, out: Buf): void {
+    const A = (a as JsBuf).data, B = (b as JsBuf).data, O = (out as JsBuf).data;
+    if (this.tfMatMul) {
+      let rhs = this.rhs.get(b);
+      if (!rhs) {
+        rhs = tf.tensor2d(B.slice(0, inner * cols), [inner, cols]);
+        this.rhs.set(b, rhs);
+      }
+      const r = tf.tidy(() => tf.matMul(tf.tensor2d(A.slice(0, rows * inner), [rows, inner]), rhs));
+      O.set(r.dataSync());
+      r.dispose();
+      return;
+    }
+    const acc = new Float64Array(cols);
+    for (let i = 0; i < rows; i++) {
+      acc.fill(0);
+      for (let k = 0; k < inner; k++) {
+        const x = A[i * inner + k];
+        const off = k * cols;
+        for (let j = 0; j < cols; j++) acc[j] += x * B[off + j];
+      }
+      O.set(acc, i * cols);
+    }
+  }
+
+  unary(op: UnaryOp, x: Buf, out: Buf): void {
+    const X = (x as JsBuf).data, O = (out as JsBuf).data;
+    const f: (v: number) => number =
+      op === 'relu' ? (v) => (v > 0 ? v : v === v ? 0 : v)
+        : op === 'square' ? (v) => v * v
+          : op === 'neg' ? (v) => -v
+            : op === 'sigmoid' ? (v) => 1 / (1 + Math.exp(-v))
+              : op === 'softplus' ? softplus32
+                : (v) => (v > 0 ? 1 : v === v ? 0 : v);
+    for (let i = 0; i < X.length; i++) O[i] = f(X[i]);
+  }
+
+  binary(op: BinaryOp, a: Buf, b: Buf, out: Buf, shape?: [number, number, number]): void {
+    const A = (a as JsBuf).data, B = (b as JsBuf).data, O = (out as JsBuf).data;
+    const f: (x: number, y: number) => number =
+      op === 'add' ? (x, y) => x + y : op === 'sub' ? (x, y) => x - y : op === 'mul' ? (x, y) => x * y : (x, y) => Math.pow(x, y);
+    if (shape) {
+      const [P, Q, R] = shape;
+      for (let p = 0; p < P; p++) for (let q = 0; q < Q; q++) for (let r = 0; r < R; r++) {
+        const k = (p * Q + q) * R + r;
+        O[k] = f(A[k], B[p * R + r]);
+      }
+    } else if (B.length === 1) for (let i = 0; i < A.length; i++) O[i] = f(A[i], B[0]);
+    else for (let i = 0; i < A.length; i++) O[i] = f(A[i], B[i]);
+  }
+
+  mean(x: Buf, reduce: number, out: Buf): void {
+    this.sum(x, reduce, out);
+    const O = (out as JsBuf).data;
+    for (let i = 0; i < O.length; i++) O[i] = O[i] / reduce;
+  }
+
+  sum(x: Buf, reduce: number, out: Buf): void {
+    const X = (x as JsBuf).data, O = (out as JsBuf).data;
+    for (let i = 0; i < O.length; i++) {
+      let s = 0;
+      for (let k = 0; k < reduce; k++) s += X[i * reduce + k];
+      O[i] = s;
+    }
+  }
+
+  reduceRows(x: Buf, w: Buf, groups: number, K: number, cols: number, out: Buf): void {
+    const X = (x as JsBuf).data, W = (w as JsBuf).data, O = (out as JsBuf).data;
+    for (let g = 0; g < groups; g++) {
+      for (let c = 0; c < cols; c++) {
+        let s = 0;
+        for (let k = 0; k < K; k++) s += W[k] * X[(g * K + k) * cols + c];
+        O[g * cols + c] = s;
+      }
+    }
+  }
+
+  dispose(): void {
+    tf.dispose([...this.rhs.values()]);
+    this.rhs.clear();
+  }
+}

@@ -1,0 +1,163 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../src/backend/backend';
+import { stepKernels, StepKernels, UnaryOp, BinaryOp } from '../src/training/batched/stepKernels';
+import { DEFAULT_CONFIG, resolveConfig } from '../src/training/config';
+import { trainBatch } from '../src/training/batched/trainBatch';
+
+/**
+ * The batched program's step kernels (src/training/batched/stepKernels.ts): tfjs-wasm's kernels
+ * called on buffers of our own against typed-array loops and against tfjs ops (the same wasm
+ * kernels through the engine: bit for bit), then whole programs on each.
+ */
+
+let backend = '';
+beforeAll(async () => {
+  backend = await initBackend();
+});
+
+function rand(size: number, seed: number, scale = 1): Float32Array {
+  let x = seed;
+  return Float32Array.from({ length: size }, () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return scale * (x / 2147483648 - 0.5);
+  });
+}
+
+/** max |a - b| / (1 + max |b|) */
+function relDiff(a: Float32Array, b: Float32Array): number {
+  let d = 0, s = 0;
+  for (let i = 0; i < b.length; i++) {
+    d = Math.max(d, Math.abs(a[i] - b[i]));
+    s = Math.max(s, Math.abs(b[i]));
+  }
+  return d / (1 + s);
+}
+
+describe('step kernels', () => {
+  it('the wasm kernels are tfjs ops bit for bit, on views of one buffer, in place included', () => {
+    if (backend !== 'wasm') return;
+    const k = stepKernels();
+    expect(k.name).toBe('wasm');
+    try {
+      const rows = 12, inner = 9, cols = 9;
+      const xs = rand(2 * rows * inner, 1), gs = rand(inner * cols, 2);
+      const X = k.alloc(2 * rows * inner, xs);
+      const G = k.alloc(inner * cols, gs);
+      const Z = k.alloc(2 * rows * cols);
+      // the second block of X times G into the first block of Z
+      k.matMul(k.view(X, rows * inner, rows * inner), G, rows, inner, cols, k.view(Z, 0, rows * cols));
+      const ref = tf.tidy(() => tf.matMul(tf.tensor2d(xs.subarray(rows * inner), [rows, inner]), tf.tensor2d(gs, [inner, cols])).dataSync());
+      expect(Array.from(k.read(Z).subarray(0, rows * cols))).toEqual(Array.from(ref));
+      expect(Array.from(k.read(Z).subarray(rows * cols))).toEqual(new Array(rows * cols).fill(0));
+      // elementwise, the output aliasing an input
+      const as = rand(60, 3, 8), bs = rand(60, 4, 8);
+      const A = k.alloc(60, as), B = k.alloc(60, bs);
+      const ops: [BinaryOp, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][] = [['add', tf.add], ['sub', tf.sub], ['mul', tf.mul]];
+      for (const [op, f] of ops) {
+        const out = k.alloc(60, as);
+        k.binary(op, out, B, out);
+        expect(Array.from(k.read(out)), op).toEqual(Array.from(tf.tidy(() => f(tf.tensor1d(as), tf.tensor1d(bs)).dataSync())));
+      }
+      const unary: [UnaryOp, (x: tf.Tensor) => tf.Tensor][] = [['relu', tf.relu], ['square', tf.square], ['neg', tf.neg], ['sigmoid', tf.sigmoid], ['softplus', tf.softplus], ['step', (x) => tf.step(x, 0)]];
+      for (const [op, f] of unary) {
+        const out = k.alloc(60);
+        k.unary(op, A, out);
+        expect(Array.from(k.read(out)), op).toEqual(Array.from(tf.tidy(() => f(tf.tensor1d(as)).dataSync())));
+      }
+      // broadcast over the middle axis: [3, 4, 5] x [3, 1, 5]
+      const P = k.alloc(60, as), Q = k.alloc(15, bs.subarray(0, 15)), O = k.alloc(60);
+      k.binary('mul', P, Q, O, [3, 4, 5]);
+      const bc = tf.tidy(() => tf.mul(tf.tensor3d(as, [3, 4, 5]), tf.tensor3d(bs.subarray(0, 15), [3, 1, 5])).dataSync());
+      expect(Array.from(k.read(O))).toEqual(Array.from(bc));
+      // pow with a scalar exponent
+      const E = k.alloc(1, [3]);
+      k.binary('pow', B, E, O);
+      expect(relDiff(k.read(O), tf.tidy(() => tf.pow(tf.tensor1d(bs), 3).dataSync() as Float32Array))).toBeLessThan(1e-6);
+    } finally {
+      k.dispose();
+    }
+  });
+
+  it('wasm and typed-array kernels agree on every op (float32 rounding)', () => {
+    const impls: StepKernels[] = backend === 'wasm' ? [stepKernels('auto'), stepKernels('js')] : [stepKernels('js')];
+    try {
+      const results = impls.map((k) => {
+        const groups = 6, K = 8, cols = 11;
+        const x = k.alloc(groups * K * cols, rand(groups * K * cols, 5, 4));
+        const w = k.alloc(K, Float32Array.from({ length: K }, (_, i) => (i < K / 2 ? 1 : -1) / 4));
+        const F = k.alloc(groups * cols);
+        k.reduceRows(x, w, groups, K, cols, F);
+        const mean = k.alloc(groups * K), sum = k.alloc(groups * K);
+        k.mean(x, cols, mean);
+        k.sum(x, cols, sum);
+        const G = k.alloc(cols * cols, rand(cols * cols, 6));
+        const Z = k.alloc(groups * K * cols);
+        k.matMul(x, G, groups * K, cols, cols, Z);
+        return { F: k.read(F), mean: k.read(mean), sum: k.read(sum), Z: k.read(Z) };
+      });
+      // reduceRows against its definition, computed here
+      const xs = rand(6 * 8 * 11, 5, 4);
+      const want = new Float32Array(6 * 11);
+      for (let g = 0; g < 6; g++) for (let c = 0; c < 11; c++) for (let r = 0; r < 8; r++) want[g * 11 + c] += ((r < 4 ? 1 : -1) / 4) * xs[(g * 8 + r) * 11 + c];
+      for (const r of results) expect(relDiff(r.F, want)).toBeLessThan(1e-6);
+      if (results.length === 2) {
+        for (const key of ['F', 'mean', 'sum', 'Z'] as const) expect(relDiff(results[0][key], results[1][key]), key).toBeLessThan(1e-6);
+      }
+    } finally {
+      impls.forEach((k) => k.dispose());
+    }
+  });
+
+  it('a view outside its buffer is refused', () => {
+    const k = stepKernels('js');
+    const b = k.alloc(10);
+    expect(() => k.view(b, 5, 6)).toThrow(/outside/);
+  });
+});
+
+describe('a program on the wasm kernels and on typed-array loops', () => {
+  it('the same trajectories to float32 tolerance, divergences at the same step', async () => {
+    const base = { n: 16, nTest: 40, d: 60, m: 3, steps: 90, evalEvery: 30, eta: 0.5, sigma0: 0.05, A: 2, sigmaP: 0.5 };
+    const configs = [1, 2, 3].flatMap((q) => ['gd', 'lngd', 'smoothing'].map((algo) => resolveConfig(DEFAULT_CONFIG, base, { q, algo, seed: 60 + q })));
+    configs.push(resolveConfig(DEFAULT_CONFIG, base, { q: 2, algo: 'gd', seed: 61, eta: 1e6 }), resolveConfig(DEFAULT_CONFIG, base, { q: 3, algo: 'lngd', seed: 63, eta: 1e30 }));
+    const wasm = await trainBatch(configs, { kernels: 'auto' });
+    const js = await trainBatch(configs, { kernels: 'js' });
+    expect(js[0].batch.kernels).toBe('js');
+    expect(wasm[0].batch.kernels).toBe(backend === 'wasm' ? 'wasm' : 'js');
+    configs.forEach((c, i) => {
+      expect(wasm[i].final.diverged?.step ?? null, `run ${i}`).toBe(js[i].final.diverged?.step ?? null);
+      expect(wasm[i].trajectory.length).toBe(js[i].trajectory.length);
+      wasm[i].trajectory.forEach((m, t) => {
+        const o = js[i].trajectory[t];
+        for (const key of ['trainLoss', 'maxGamma', 'maxRho'] as const) {
+          const x = m[key] as number, y = o[key] as number;
+          if (Number.isFinite(x) || Number.isFinite(y)) expect(Math.abs(x - y), `${key} run ${i} step ${m.step}`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(y)));
+        }
+        expect(Math.abs((m.testError ?? 0) - (o.testError ?? 0))).toBeLessThanOrEqual(1 / c.nTest + 1e-12);
+      });
+    });
+    expect(wasm.some((r) => r.final.diverged)).toBe(true);
+  }, 60_000);
+
+  it('on another tfjs backend (cpu): typed-array loops with the matMuls on tfjs, the same trajectories', async () => {
+    if (backend !== 'wasm') return;
+    require('@tensorflow/tfjs-backend-cpu');
+    const base = { n: 12, nTest: 30, d: 40, m: 2, steps: 40, evalEvery: 20, eta: 0.5, sigma0: 0.05, A: 2, sigmaP: 0.5 };
+    const configs = ['gd', 'lngd'].map((algo) => resolveConfig(DEFAULT_CONFIG, base, { algo, seed: 71 }));
+    const onWasm = await trainBatch(configs);
+    await tf.setBackend('cpu');
+    try {
+      const before = tf.memory().numTensors;
+      const onCpu = await trainBatch(configs);
+      expect(onCpu[0].batch.kernels).toBe('js+tf-matmul');
+      expect(tf.memory().numTensors).toBe(before);
+      configs.forEach((_, i) => onCpu[i].trajectory.forEach((m, t) => {
+        expect(Math.abs(m.trainLoss - onWasm[i].trajectory[t].trainLoss)).toBeLessThanOrEqual(1e-5 * Math.max(1, m.trainLoss));
+        expect(m.testError).toBe(onWasm[i].trajectory[t].testError);
+      }));
+    } finally {
+      await tf.setBackend('wasm');
+    }
+  }, 60_000);
+});
