@@ -1,4 +1,4 @@
-import { fillNormal, stream, Rng } from '../util/rng';
+import { fillNormal, fillNormal32, stream, Rng } from '../util/rng';
 import { patchesOf, sourceOf, type TrainConfig } from '../training/config';
 import { mnistSamples } from './mnistSource';
 
@@ -48,44 +48,109 @@ export interface Dataset {
    * reused buffer (the same values makeDataset stores; rows are passed in order).
    */
   testNoise?: (row: (i: number, xi: Float64Array) => void) => void;
+  /**
+   * Lean data sets only: the same test noise rows as `testNoise`, as float32 (each value
+   * Math.fround of the float64 one), written straight into out[0 .. count d). Call it through
+   * `drawTestNoiseF32`, which also serves data sets that store their test noise.
+   */
+  testNoiseF32?: (out: Float32Array) => void;
 }
 
 /**
- * `sink`: instead of storing the noise patches, pass each row (one reused buffer) to it; with
- * `labelsOnly` no noise is drawn at all (the labels come from the stream's uniforms, the noise
- * from its independent bulk-normal generator, so the labels are the same either way).
+ * The labels y_i and the signal patch's position of `count` samples, from the stream's uniforms.
+ * The noise patches come from the stream's bulk normals (src/util/rng.ts), a sequence of their own:
+ * labels and noise do not shift each other, whichever is drawn first (or whether the noise is drawn).
  */
-function drawSamples(
-  rng: Rng, count: number, d: number, c: TrainConfig, mu: Float64Array, muNorm2: number,
-  sink?: ((i: number, row: Float64Array) => void) | 'labelsOnly',
-): Samples {
+function drawLabels(rng: Rng, count: number, c: TrainConfig): Pick<Samples, 'y' | 'signalFirst'> {
   const y = new Float64Array(count);
-  const xi = new Float64Array(sink ? 0 : count * d);
-  const xiNorm2 = new Float64Array(sink === 'labelsOnly' ? 0 : count);
-  const buffer = sink ? new Float64Array(d) : null;
   const signalFirst = new Uint8Array(count);
-  // mu's nonzero coordinates (mu = A e_1): the projection touches only those (skipping the zero
-  // terms leaves every value bit for bit the same).
-  const support: number[] = [];
-  for (let k = 0; k < d; k++) if (mu[k] !== 0) support.push(k);
   for (let i = 0; i < count; i++) {
     y[i] = rng.uniform() < 0.5 ? 1 : -1;
     signalFirst[i] = c.signalPatch === 'first' || rng.uniform() < 0.5 ? 1 : 0;
-    if (sink === 'labelsOnly') continue;
-    const row = buffer ?? xi.subarray(i * d, (i + 1) * d);
-    fillNormal(rng, row, c.sigmaP);
-    if (c.noise === 'projected') {
-      // xi ~ N(0, sigma_p^2 (I - mu mu^T / ||mu||^2)): remove the component along mu.
-      let dot = 0;
-      for (const k of support) dot += row[k] * mu[k];
-      const s = dot / muNorm2;
-      for (const k of support) row[k] -= s * mu[k];
-    }
-    let s2 = 0;
-    for (let k = 0; k < d; k++) s2 += row[k] * row[k];
-    xiNorm2[i] = s2;
-    if (typeof sink === 'function') sink(i, row);
   }
+  return { y, signalFirst };
+}
+
+/** What drawing noise rows needs: their length and scale, and for projected noise mu. */
+interface NoiseShape {
+  d: number;
+  sd: number;
+  projected: boolean;
+  mu: Float64Array;
+  muNorm2: number;
+  /**
+   * mu's nonzero coordinates, ascending (mu = A e_1): the projection touches only those (skipping
+   * the zero terms leaves every value bit for bit the same)
+   */
+  support: Int32Array;
+}
+
+function noiseShape(c: TrainConfig, mu: Float64Array, muNorm2: number): NoiseShape {
+  const support: number[] = [];
+  for (let k = 0; k < mu.length; k++) if (mu[k] !== 0) support.push(k);
+  return { d: c.d, sd: c.sigmaP, projected: c.noise === 'projected', mu, muNorm2, support: Int32Array.from(support) };
+}
+
+/**
+ * One noise row into row[off .. off + d) (spec/model.md "Data"): N(0, sigma_p^2 I), or for projected
+ * noise N(0, sigma_p^2 (I - mu mu^T / ||mu||^2)), the same draw with its component along mu removed.
+ */
+function drawRow(rng: Rng, row: Float64Array, off: number, s: NoiseShape): void {
+  fillNormal(rng, row, s.sd, off, off + s.d);
+  if (!s.projected) return;
+  const { support, mu } = s;
+  let dot = 0;
+  for (let j = 0; j < support.length; j++) dot += row[off + support[j]] * mu[support[j]];
+  const t = dot / s.muNorm2;
+  for (let j = 0; j < support.length; j++) row[off + support[j]] -= t * mu[support[j]];
+}
+
+/** `count` noise rows, stored (row-major count x d), with their squared norms. */
+function drawNoise(rng: Rng, count: number, s: NoiseShape): Pick<Samples, 'xi' | 'xiNorm2'> {
+  const d = s.d;
+  const xi = new Float64Array(count * d);
+  const xiNorm2 = new Float64Array(count);
+  for (let i = 0, off = 0; i < count; i++, off += d) {
+    drawRow(rng, xi, off, s);
+    let s2 = 0;
+    for (let k = off; k < off + d; k++) s2 += xi[k] * xi[k];
+    xiNorm2[i] = s2;
+  }
+  return { xi, xiNorm2 };
+}
+
+/** The same rows, not stored: each passed in order to `sink` (in one reused buffer). */
+function drawNoiseRows(rng: Rng, count: number, s: NoiseShape, sink: (i: number, row: Float64Array) => void): void {
+  const buffer = new Float64Array(s.d);
+  for (let i = 0; i < count; i++) {
+    drawRow(rng, buffer, 0, s);
+    sink(i, buffer);
+  }
+}
+
+/**
+ * The same rows as float32 into out[0 .. count d) (each value Math.fround of the float64 one): of
+ * each row, the coordinates up to mu's last nonzero one are drawn in float64 and projected as
+ * drawRow does, the rest drawn straight into out from the same sequence.
+ */
+function drawNoiseF32(rng: Rng, count: number, s: NoiseShape, out: Float32Array): void {
+  const d = s.d;
+  const head = s.projected && s.support.length > 0 ? s.support[s.support.length - 1] + 1 : 0;
+  const buffer = new Float64Array(head);
+  const headShape = { ...s, d: head };
+  for (let i = 0, off = 0; i < count; i++, off += d) {
+    if (head > 0) {
+      drawRow(rng, buffer, 0, headShape);
+      for (let k = 0; k < head; k++) out[off + k] = buffer[k];
+    }
+    fillNormal32(rng, out, s.sd, off + head, off + d);
+  }
+}
+
+/** Labels and stored noise rows; `lean`: the labels alone (the noise drawn again when needed). */
+function drawSamples(rng: Rng, count: number, c: TrainConfig, s: NoiseShape, lean = false): Samples {
+  const { y, signalFirst } = drawLabels(rng, count, c);
+  const { xi, xiNorm2 } = lean ? { xi: new Float64Array(0), xiNorm2: new Float64Array(0) } : drawNoise(rng, count, s);
   return { count, y, xi, xiNorm2, signalFirst };
 }
 
@@ -98,13 +163,15 @@ export function makeDataset(c: TrainConfig, opts: { lean?: boolean } = {}): Data
   if (!mnist) mu[0] = c.A;
   const muNorm2 = mnist ? 0 : c.A * c.A;
   const digits = mnist ? mnistSamples(c) : null;
-  const train = digits?.train ?? drawSamples(stream(c.seed, 'train-data'), c.n, d, c, mu, muNorm2);
-  const test = digits?.test ?? drawSamples(stream(c.seed, 'test-data'), c.nTest, d, c, mu, muNorm2, opts.lean ? 'labelsOnly' : undefined);
+  const shape = noiseShape(c, mu, muNorm2);
+  const train = digits?.train ?? drawSamples(stream(c.seed, 'train-data'), c.n, c, shape);
+  // lean: the test labels alone (the test noise is drawn again when needed, see testNoise below)
+  const test = digits?.test ?? drawSamples(stream(c.seed, 'test-data'), c.nTest, c, shape, opts.lean);
   const K = patchesOf(c);
   if (K > 2) {
     if (opts.lean) throw new Error('makeDataset: lean data sets (the batched trainer) have K = 2 patches');
-    addNoisePatches(train, 'train-data', K, d, c, mu, muNorm2);
-    addNoisePatches(test, 'test-data', K, d, c, mu, muNorm2);
+    addNoisePatches(train, 'train-data', K, c, shape);
+    addNoisePatches(test, 'test-data', K, c, shape);
   }
   // Fixed flips (paper B): each training label flips once, w.p. tau_plus if y = +1, tau_minus if y = -1.
   const flipRng = stream(c.seed, 'fixed-flips');
@@ -117,10 +184,30 @@ export function makeDataset(c: TrainConfig, opts: { lean?: boolean } = {}): Data
   }
   const out: Dataset = { d, mu, muNorm2, train, yObs, flipped, test };
   if (opts.lean) {
-    out.testNoise = (row) => {
-      drawSamples(stream(c.seed, 'test-data'), c.nTest, d, c, mu, muNorm2, row);
-    };
+    out.testNoise = (row) => drawNoiseRows(stream(c.seed, 'test-data'), c.nTest, shape, row);
+    out.testNoiseF32 = (dst) => drawNoiseF32(stream(c.seed, 'test-data'), c.nTest, shape, dst);
   }
+  return out;
+}
+
+/**
+ * The test noise patches (nTest x d, row-major; patch 0 with K > 2) as float32 into
+ * out[0 .. nTest d): each value Math.fround of the float64 one makeDataset stores, or a lean data
+ * set's `testNoise` passes (drawn again, straight into out, with no float64 copy). For the batched
+ * trainer's program; `out` may be longer (the rest is left as is). Returns out.
+ */
+export function drawTestNoiseF32(data: Dataset, out: Float32Array): Float32Array {
+  const size = data.test.count * data.d;
+  if (out.length < size) throw new RangeError(`drawTestNoiseF32: out must hold nTest x d = ${size} values (got ${out.length})`);
+  const xi = data.test.xi;
+  if (xi.length >= size) for (let k = 0; k < size; k++) out[k] = xi[k];
+  else if (data.testNoiseF32) data.testNoiseF32(out);
+  else if (data.testNoise) {
+    const d = data.d;
+    data.testNoise((i, row) => {
+      for (let k = 0; k < d; k++) out[i * d + k] = row[k];
+    });
+  } else throw new Error('drawTestNoiseF32: the data set has no test noise (neither stored nor lean)');
   return out;
 }
 
@@ -130,8 +217,9 @@ export function makeDataset(c: TrainConfig, opts: { lean?: boolean } = {}): Data
  * signal patch's position (uniform over the K positions, or first) does not change f, which sums
  * over all patches with shared filters; `signalFirst` keeps recording whether it is first.
  */
-function addNoisePatches(s: Samples, name: string, K: number, d: number, c: TrainConfig, mu: Float64Array, muNorm2: number): void {
-  const extra = drawSamples(stream(c.seed, `${name}-patches`), (K - 2) * s.count, d, c, mu, muNorm2);
+function addNoisePatches(s: Samples, name: string, K: number, c: TrainConfig, shape: NoiseShape): void {
+  const d = c.d;
+  const extra = drawNoise(stream(c.seed, `${name}-patches`), (K - 2) * s.count, shape);
   const xi = new Float64Array((K - 1) * s.count * d);
   xi.set(s.xi);
   xi.set(extra.xi, s.count * d);

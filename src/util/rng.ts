@@ -48,32 +48,30 @@ export function stream(seed: number, name: string): Rng {
  * Box-Muller on the stream.
  */
 class FastNormal {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+  /** xoshiro128** state words s0..s3 (int32s: the slow path reads and writes them without boxing) */
+  private readonly s = new Int32Array(4);
 
   constructor(seed: string) {
     const prng = seedrandom.alea(seed);
     const word = () => Math.floor(prng() * 4294967296) | 0;
-    this.s0 = word();
-    this.s1 = word();
-    this.s2 = word();
-    this.s3 = word();
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    const s = this.s;
+    for (let k = 0; k < 4; k++) s[k] = word();
+    if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1;
   }
 
   /** xoshiro128**: the next 32-bit word (as a signed int). */
   next(): number {
-    const s1 = this.s1;
+    const s = this.s;
+    const s0 = s[0], s1 = s[1];
+    let s2 = s[2], s3 = s[3];
     const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
     const t = s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
+    s2 ^= s0;
+    s3 ^= s1;
+    s[1] = s1 ^ s2;
+    s[0] = s0 ^ s3;
+    s[2] = s2 ^ t;
+    s[3] = rotl(s3, 11);
     return r;
   }
 
@@ -83,45 +81,75 @@ class FastNormal {
   }
 
   /**
-   * One 32-bit word per draw in the common case: bits 0-6 pick the layer, bit 7 the sign, bits
-   * 8-31 the position u in [0, 1) within the layer (24 bits, a float32's precision); the state
-   * lives in locals inside the loop.
+   * out[from..to) = N(0, sd^2) draws. One 32-bit word per draw in the common case: bits 0-6 pick
+   * the layer, bit 7 the sign, bits 8-31 the position u in [0, 1) within the layer (24 bits, a
+   * float32's precision). The common case runs in an inner loop without calls, the state in
+   * locals (a call in the loop makes the JIT reload the arrays and spill the state on every draw);
+   * a draw that needs the slow path leaves it, is finished here, and the loop resumes.
+   * `fill32` below is the same loop writing a Float32Array (each value rounded once, from the
+   * float64 draw); keep the two in step.
    */
-  fill(out: Float64Array, sd: number): void {
-    const { X, K } = ZIG;
-    let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
-    const n = out.length;
-    for (let o = 0; o < n; o++) {
-      const a = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
-      const t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = (s3 << 11) | (s3 >>> 21);
-      const i = a & 127;
-      const u = (a >>> 8) * 5.960464477539063e-8;
-      let x = u * X[i];
-      if (u >= K[i]) {
-        // rare (~1%): the wedge or the tail; the slow path draws from the object's state
-        this.s0 = s0;
-        this.s1 = s1;
-        this.s2 = s2;
-        this.s3 = s3;
-        x = this.slow(i, x);
-        s0 = this.s0;
-        s1 = this.s1;
-        s2 = this.s2;
-        s3 = this.s3;
+  fill(out: Float64Array, sd: number, from: number, to: number): void {
+    const st = this.s, X = ZIG.X, K = ZIG.K;
+    let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
+    let o = from;
+    for (;;) {
+      let a = 0, x = 0;
+      for (; o < to; o++) {
+        const m = Math.imul(s1, 5);
+        a = Math.imul((m << 7) | (m >>> 25), 9);
+        const t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        const u = (a >>> 8) * 5.960464477539063e-8;
+        x = u * X[a & 127];
+        if (u >= K[a & 127]) break;
+        // the sign from bit 7 without a branch (a 50/50 branch costs more than the rest of the draw)
+        out[o] = x * sd * (1 - ((a >>> 6) & 2));
       }
-      // the sign from bit 7 without a branch (a 50/50 branch costs more than the rest of the draw)
-      out[o] = x * sd * (1 - ((a >>> 6) & 2));
+      if (o >= to) break;
+      // rare (~3% of draws): the wedge or the tail; the slow path draws from the object's state
+      st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+      x = this.slow(a & 127, x);
+      s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3];
+      out[o++] = x * sd * (1 - ((a >>> 6) & 2));
     }
-    this.s0 = s0;
-    this.s1 = s1;
-    this.s2 = s2;
-    this.s3 = s3;
+    st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+  }
+
+  /** `fill` writing a Float32Array: out[o] = Math.fround(the float64 draw `fill` would write). */
+  fill32(out: Float32Array, sd: number, from: number, to: number): void {
+    const st = this.s, X = ZIG.X, K = ZIG.K;
+    let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
+    let o = from;
+    for (;;) {
+      let a = 0, x = 0;
+      for (; o < to; o++) {
+        const m = Math.imul(s1, 5);
+        a = Math.imul((m << 7) | (m >>> 25), 9);
+        const t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        const u = (a >>> 8) * 5.960464477539063e-8;
+        x = u * X[a & 127];
+        if (u >= K[a & 127]) break;
+        out[o] = x * sd * (1 - ((a >>> 6) & 2));
+      }
+      if (o >= to) break;
+      st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+      x = this.slow(a & 127, x);
+      s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3];
+      out[o++] = x * sd * (1 - ((a >>> 6) & 2));
+    }
+    st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
   }
 
   /** |x| for a draw that fell outside layer i's sure part: the tail or the wedge test, else a fresh draw. */
@@ -189,8 +217,11 @@ const ZIG = (() => {
 const bulkSeeds = new WeakMap<Rng, string>();
 const fast = new WeakMap<Rng, FastNormal>();
 
-/** Fill an array with N(0, sd^2) draws (the stream's bulk generator, see FastNormal). */
-export function fillNormal(rng: Rng, out: Float64Array, sd: number): Float64Array {
+/** The stream's bulk generator (see FastNormal), made on first use. */
+function bulkOf(rng: Rng, length: number, from: number, to: number): FastNormal {
+  if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from <= to && to <= length)) {
+    throw new RangeError(`fillNormal: [from, to) must lie in [0, ${length}] (got [${from}, ${to}))`);
+  }
   let g = fast.get(rng);
   if (!g) {
     const seed = bulkSeeds.get(rng);
@@ -198,6 +229,24 @@ export function fillNormal(rng: Rng, out: Float64Array, sd: number): Float64Arra
     g = new FastNormal(seed);
     fast.set(rng, g);
   }
-  g.fill(out, sd);
+  return g;
+}
+
+/**
+ * Fill out[from..to) (default: all of it) with N(0, sd^2) draws (the stream's bulk generator, see
+ * FastNormal). The draws continue the stream's sequence: filling [0, k) then [k, n) gives the same
+ * values as filling [0, n) at once.
+ */
+export function fillNormal(rng: Rng, out: Float64Array, sd: number, from = 0, to = out.length): Float64Array {
+  bulkOf(rng, out.length, from, to).fill(out, sd, from, to);
+  return out;
+}
+
+/**
+ * `fillNormal` into a Float32Array: out[k] = Math.fround(the value fillNormal would write there),
+ * drawn from and advancing the same sequence (a float32 copy of the noise without a float64 pass).
+ */
+export function fillNormal32(rng: Rng, out: Float32Array, sd: number, from = 0, to = out.length): Float32Array {
+  bulkOf(rng, out.length, from, to).fill32(out, sd, from, to);
   return out;
 }

@@ -1,4 +1,4 @@
-import type { Dataset } from '../../data/signalNoise';
+import { drawTestNoiseF32, type Dataset } from '../../data/signalNoise';
 import { sampleLoss } from '../../model/activation';
 import type { TrainConfig } from '../config';
 import { LabelScheme, makeLabelScheme } from '../labels';
@@ -245,15 +245,7 @@ export class BatchProgram {
       for (let j = 0; j < d; j++) xt[j * c] = data.mu[j];
       transposeInto(data.train.xi, n, d, xt, c, 1);
       distinct.forEach((W0, u) => transposeInto(W0, twoM, d, xt, c, 1 + n + u * twoM));
-      const z = k.live(zeta);
-      if (data.test.xi.length === nTest * d) z.set(data.test.xi);
-      else if (data.testNoise) {
-        data.testNoise((i, row) => {
-          // a plain loop: TypedArray.set between element types converts in the runtime, ~5x slower
-          const off = i * d;
-          for (let j = 0; j < d; j++) z[off + j] = row[j];
-        });
-      } else throw new Error('BatchProgram: the data set has no test noise');
+      drawTestNoiseF32(data, k.live(zeta));
       k.matMul(xi, XT, n, d, c, gramB); // n x c: [<xi_i, mu>, K, .]
       W0s.forEach((w, u) => k.matMul(w, XT, twoM, d, c, initB[u])); // [S0, P0, .]
       k.matMul(zeta, XT, nTest, d, c, crossB); // nTest x c: [<zeta_k, mu>, <zeta_k, xi_i>, <zeta_k, w0_r>]

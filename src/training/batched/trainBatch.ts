@@ -237,11 +237,12 @@ function planPrograms(batched: number[], configs: TrainConfig[], runOf: Map<numb
 
 /**
  * Rough seconds of a run in a batched program on one core (tfjs-wasm): its Gram products
- * (2 (2m) (n+2)^2 flops a step at ~30 GFLOP/s), its share of a step's fixed op costs, and its data
- * set's set-up (the test cross-Gram and the test noise), for balancing batches across workers.
+ * (2 (2m) (n+2)^2 flops a step at ~30 GFLOP/s), its share of a step's other kernels (~12 us a run
+ * at the claim size, measured), and its data set's set-up (the test cross-Gram and the test
+ * noise), for balancing batches across workers.
  */
 export function runSeconds(c: TrainConfig): number {
-  const step = (4 * c.m * (c.n + 2) ** 2) / 3e10 + 2.5e-5;
+  const step = (4 * c.m * (c.n + 2) ** 2) / 3e10 + 1.2e-5;
   const setup = (2 * c.nTest * c.d * (c.n + 2 * c.m + 1)) / 3e10 + c.nTest * c.d * 1e-8;
   return (c.steps + 1) * step + setup;
 }
