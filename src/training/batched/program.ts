@@ -234,13 +234,14 @@ export class BatchProgram {
       // initial filters (-> S0, P0) and the test noise (-> Gtest, P0test). The test noise zeta is
       // drawn row-major (nTest x d) straight into the kernels' memory: no copy, no transpose.
       const c = 1 + n + twoM * distinct.length;
-      const XT = k.alloc(d * c);
+      const U = 'uninitialized';
+      const XT = k.alloc(d * c, U);
       const xi = k.alloc(n * d, data.train.xi);
       const W0s = distinct.map((W0) => k.alloc(twoM * d, W0));
-      const zeta = k.alloc(nTest * d);
-      const gramB = k.alloc(n * c);
-      const initB = distinct.map(() => k.alloc(twoM * c));
-      const crossB = k.alloc(nTest * c);
+      const zeta = k.alloc(nTest * d, U);
+      const gramB = k.alloc(n * c, U);
+      const initB = distinct.map(() => k.alloc(twoM * c, U));
+      const crossB = k.alloc(nTest * c, U);
       const xt = k.live(XT);
       for (let j = 0; j < d; j++) xt[j * c] = data.mu[j];
       transposeInto(data.train.xi, n, d, xt, c, 1);
@@ -251,18 +252,23 @@ export class BatchProgram {
       k.matMul(zeta, XT, nTest, d, c, crossB); // nTest x c: [<zeta_k, mu>, <zeta_k, xi_i>, <zeta_k, w0_r>]
       const gram = k.read(gramB);
       const inits = initB.map((t) => k.read(t));
-      const cross = k.read(crossB);
+      // the test products transposed (c x nTest): every row below is then a contiguous copy
+      const crossT = new Float32Array(c * nTest);
+      transposeInto(k.live(crossB), nTest, c, crossT, nTest, 0);
       for (const t of [XT, xi, ...W0s, zeta, gramB, ...initB, crossB]) k.release(t);
       const invNorm = Float32Array.from(data.train.xiNorm2, (x) => 1 / x);
       for (let i = 0; i < n; i++) for (let j = 0; j < c; j++) gram[i * c + j] = Math.fround(gram[i * c + j] * invNorm[i]); // rows / ||xi_i||^2
       // Gtest_aug (a x nTest): <zeta_k, xi_i> / ||xi_i||^2 in row i; isotropic noise: +-<mu, zeta_k>/||mu||^2
       // in rows n, n + 1 (the coefficient engine's xiMuTestRow, times gp - gm = j gamma)
       const Gt = new Float32Array(a * nTest);
-      const mu2f = Math.fround(data.muNorm2);
-      for (let q = 0; q < nTest; q++) {
-        for (let i = 0; i < n; i++) Gt[i * nTest + q] = Math.fround(cross[q * c + 1 + i] * invNorm[i]);
-        if (this.iso) {
-          const xm = Math.fround(cross[q * c] / mu2f);
+      for (let i = 0; i < n; i++) {
+        const src = (1 + i) * nTest, dst = i * nTest, inv = invNorm[i];
+        for (let q = 0; q < nTest; q++) Gt[dst + q] = Math.fround(crossT[src + q] * inv);
+      }
+      if (this.iso) {
+        const mu2f = Math.fround(data.muNorm2);
+        for (let q = 0; q < nTest; q++) {
+          const xm = Math.fround(crossT[q] / mu2f);
           Gt[n * nTest + q] = xm;
           Gt[(n + 1) * nTest + q] = -xm;
         }
@@ -271,8 +277,8 @@ export class BatchProgram {
       const P0t = new Float32Array(C * nTest);
       for (const { r, i } of members) {
         const v = this.slotOf[i].v;
-        const col = 1 + n + distinct.indexOf(r.W0) * twoM;
-        for (let jr = 0; jr < twoM; jr++) for (let q = 0; q < nTest; q++) P0t[(v * twoM + jr) * nTest + q] = cross[q * c + col + jr];
+        const row = 1 + n + distinct.indexOf(r.W0) * twoM;
+        P0t.set(crossT.subarray(row * nTest, (row + twoM) * nTest), v * twoM * nTest);
       }
       this.tests.push({ Gt: k.alloc(a * nTest, Gt), P0t: k.alloc(C * nTest, P0t) });
       // Gaug_s (see the class comment)

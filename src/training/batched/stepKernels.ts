@@ -29,7 +29,8 @@ export type KernelsName = 'wasm' | 'js' | 'js+tf-matmul';
 
 export interface StepKernels {
   readonly name: KernelsName;
-  alloc(size: number, init?: ArrayLike<number>): Buf;
+  /** a buffer of `size` values: `init`, else zeros, else ('uninitialized') whatever the memory held */
+  alloc(size: number, init?: ArrayLike<number> | 'uninitialized'): Buf;
   /** give a buffer allocated with alloc back (its views must not be used after) */
   release(b: Buf): void;
   /** elements [offset, offset + size) of a buffer, as an operand of its own */
@@ -149,12 +150,12 @@ class WasmKernels implements StepKernels {
     return p;
   }
 
-  alloc(size: number, init?: ArrayLike<number>): Buf {
+  alloc(size: number, init?: ArrayLike<number> | 'uninitialized'): Buf {
     const p = this.backend.wasm._malloc(4 * Math.max(1, size)) >>> 0;
     this.mallocs.push(p);
-    this.heap.fill(0, p >>> 2, (p >>> 2) + size);
     const b = this.register(p, size);
-    if (init) this.write(b, init);
+    if (init === undefined) this.heap.fill(0, p >>> 2, (p >>> 2) + size);
+    else if (init !== 'uninitialized') this.write(b, init);
     return b;
   }
 
@@ -276,9 +277,9 @@ class JsKernels implements StepKernels {
     this.name = tfMatMul ? 'js+tf-matmul' : 'js';
   }
 
-  alloc(size: number, init?: ArrayLike<number>): Buf {
+  alloc(size: number, init?: ArrayLike<number> | 'uninitialized'): Buf {
     const b = new JsBuf(new Float32Array(size));
-    if (init) b.data.set(init);
+    if (init !== undefined && init !== 'uninitialized') b.data.set(init);
     return b;
   }
 
