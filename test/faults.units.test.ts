@@ -197,6 +197,18 @@ describe('the pool', () => {
     });
   }, 60_000);
 
+  it('a claim module a worker cannot load fails the run at the first claim job (training jobs never load it)', async () => {
+    const missing = path.join(os.tmpdir(), `claimcheck-no-such-claims-${process.pid}.js`);
+    const pool = createPool(1, undefined, { note: () => {}, modules: [{ file: missing, builtin: false }] });
+    try {
+      expect((await pool.train(job())).final.step).toBe(4);
+      const claimJob = { claimId: 'A.asm', regime: {}, tier: 'working', engine: 'auto', constants: {}, all: {}, settings: {} } as never;
+      await expect(pool.evaluate(claimJob)).rejects.toThrow(/could not start: claim module .*no-such-claims.*: no such file/);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
   it('a job over the time limit is stopped; the pool goes on with a new worker', async () => {
     await withEnv({ CLAIMCHECK_TEST_FAULT: 'hang' }, async () => {
       const notes: string[] = [];

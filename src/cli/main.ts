@@ -1,11 +1,14 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { describeError, exitCodeOf, oneLine } from '../util/errors';
+import { packageRoot, packFolder } from '../util/paths';
 type Command = (argv: string[]) => Promise<number>;
 
 /**
  * Commands are loaded on demand: `train` does not pay for loading vega, resvg and every claim
  * module (whole-process start-up is what a user feels).
  */
-const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> = {
+const COMMANDS: Record<string, { load: () => Promise<Command>; help: string; papersOnDemand?: true }> = {
   train: { load: async () => (await import('./trainCommand')).trainCommand, help: 'train one configuration and print its measurements' },
   presets: { load: async () => (await import('./presetsCommand')).presetsCommand, help: 'list the named settings (the papers\' presets/ folders and fixtures/presets)' },
   list: { load: async () => (await import('./listCommand')).listCommand, help: 'list the claims with their sources and hypotheses' },
@@ -14,7 +17,8 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> =
   replay: { load: async () => (await import('./replayCommand')).replayCommand, help: 're-evaluate one result from its seed and path' },
   assumptions: { load: async () => (await import('./assumptionsCommand')).assumptionsCommand, help: "audit a setting against each paper's assumptions (paper A's assumption, paper B's conditions, a plug-in paper's audits)" },
   verify: { load: async () => (await import('./verifyCommand')).verifyCommand, help: 'the main job: every claim in each tier, figures and a report in reports/latest' },
-  sweep: { load: async () => (await import('./sweepCommand')).sweepCommand, help: 'map a training metric or a claim over named axes (phase diagrams)' },
+  // a metric sweep needs the presets but no claim: the command registers the papers when it does
+  sweep: { load: async () => (await import('./sweepCommand')).sweepCommand, help: 'map a training metric or a claim over named axes (phase diagrams)', papersOnDemand: true },
   report: { load: async () => (await import('./reportCommand')).reportCommand, help: 'render (or merge shards of) a results folder' },
   review: { load: async () => (await import('./reviewCommand')).reviewCommand, help: "rerun the review threads' experiments and questions, a verdict per row" },
 };
@@ -27,6 +31,19 @@ export async function registerBuiltinPapers(): Promise<void> {
   const builtin = await import('../../properties');
   const { registerPapers } = await import('../claims/registry');
   registerPapers(builtin.PAPERS, { module: { file: builtin.MODULE_FILE, builtin: true } });
+}
+
+/**
+ * The built-in papers' presets alone (the presets/ folder of each paper folder properties/ID, as
+ * registerPapers adds them), without loading their claims (~150 ms): for a command that registers
+ * the papers only when it needs a claim.
+ */
+async function registerBuiltinPresets(): Promise<void> {
+  const { addPresetFolder } = await import('../training/presets');
+  for (const id of fs.readdirSync(path.join(packageRoot(), 'properties')).sort()) {
+    const dir = path.join(packFolder(id), 'presets');
+    if (fs.existsSync(dir)) addPresetFolder(dir);
+  }
 }
 
 function help(): string {
@@ -48,8 +65,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     checkEnvironment();
-    // every command: the papers carry the presets (train, presets) as well as the claims
-    await registerBuiltinPapers();
+    // the papers carry the presets (train, presets) as well as the claims
+    if (c.papersOnDemand) await registerBuiltinPresets();
+    else await registerBuiltinPapers();
     return await (await c.load())(rest);
   } catch (e) {
     return reportError(cmd, e);

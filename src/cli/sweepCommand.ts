@@ -11,15 +11,16 @@ import { parseShard, inShard, Shard, shardLabel } from '../engine/shard';
 import { pointToSettings } from '../sweep/axes';
 import { ConfigError, resolveConfig } from '../training/config';
 import { checkModelRange, checkResources, parseAllow, Allowable, ResourceError } from '../training/limits';
-import { chooseEngine } from '../training/train';
+import { chooseEngine } from '../training/engineChoice';
 import { describeError, RunError } from '../util/errors';
 import { METRICS, runSweep, SweepSpec } from '../sweep/run';
 import type { SweepRunMeta } from '../sweep/summarize';
 import { parseAlgo } from '../training/config';
-import { gitRevision } from '../report/runInfo';
+import { gitRevisionAsync } from '../report/runInfo';
 import { FlagSpec, parseArgs, reproduceCommand, UsageError, usage } from './args';
 import { COMMON_FLAGS, engineFromFlag, loadClaimsFrom, profileFromFlag, reportsBase, TIER_FLAGS, tiersFromFlags } from './common';
 import { configFromFlags } from './trainCommand';
+import { registerBuiltinPapers } from './main';
 
 const FLAGS: Record<string, FlagSpec> = {
   ...COMMON_FLAGS,
@@ -55,6 +56,9 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   if (new Set(axes.map((a) => a.name)).size !== axes.length) throw new UsageError('--axis: each axis name once');
   if (flags.metric !== undefined && flags.claim !== undefined) throw new UsageError('--metric and --claim exclude each other');
   const base = configFromFlags({ preset: flags.preset, set: flags.set });
+  // main registered the papers' presets only: the claims are loaded for a claim sweep, and for a
+  // constants profile (checked against the claims even when a metric sweep does not use it)
+  if (flags.claim !== undefined || flags.constants !== undefined) await registerBuiltinPapers();
   let target: SweepSpec['target'];
   if (typeof flags.claim === 'string') {
     await loadClaimsFrom(flags['claims-from']);
@@ -85,7 +89,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const profile = profileFromFlag(flags.constants);
   const workers = typeof flags.workers === 'number' ? flags.workers : defaultWorkers();
   // every point is checked before a folder is made: a bad axis range is one line, not a half-made run
-  validateDesign(spec, design, shard, parseAllow(flags.allow), workers);
+  const jobs = validateDesign(spec, design, shard, parseAllow(flags.allow), workers);
   const resume = Boolean(flags.resume);
   const dir = resolveRunDir(reportsBase(), 'sweep', flags.out as string | undefined, resume);
   const command = reproduceCommand('sweep', argv, FLAGS);
@@ -93,27 +97,35 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   // a fresh run that fails before storing anything leaves no folder behind (runSession)
   const session = openRunSession<SweepPoint>({
     dir, meta: meta as unknown as RunMeta, resume, label: 'sweep', total: design.length, quiet: Boolean(flags.quiet), workers,
-    poolOptions: typeof flags.timeout === 'number' ? { timeoutMs: flags.timeout * 1000 } : {},
+    // a fresh run has every job to do: its workers start now, while this process loads the rest
+    poolOptions: { ...(typeof flags.timeout === 'number' ? { timeoutMs: flags.timeout * 1000 } : {}), prestart: resume ? 0 : jobs },
   });
   const { store } = session;
   const t0 = Date.now();
+  // asked while the workers train (two git commands, ~25 ms)
+  const revision = gitRevisionAsync();
   try {
     await runSweep(spec, design, shard, session.pool, store, profile, session.progress);
   } catch (e) {
     await session.abandon();
     throw e;
   }
-  await session.close();
-  const metaDone: SweepRunMeta = { ...meta, seconds: (Date.now() - t0) / 1000, finishedAt: new Date().toISOString(), gitRevision: gitRevision() };
+  // the workers exit while the report is written: one turn of the event loop sends them the
+  // disconnect (the writing below is synchronous)
+  const closed = session.close();
+  await new Promise((r) => setImmediate(r));
+  const metaDone: SweepRunMeta = { ...meta, seconds: (Date.now() - t0) / 1000, finishedAt: new Date().toISOString(), gitRevision: await revision };
   let summary;
   try {
     atomicWriteJson(path.join(dir, 'run.json'), metaDone);
-    // loaded here, not at start-up: vega and resvg are the heaviest modules of the CLI
+    // loaded here, not at start-up: the report's modules (vega and resvg only if it has figures)
     summary = (await import('../sweep/summarize')).summarizeSweep(dir);
     atomicWriteJson(path.join(dir, 'summary.json'), summary);
     await (await import('../report/render')).renderReport(dir);
   } catch (e) {
     throw new RunError(`the sweep's ${store.records().length} results are in ${path.join(dir, 'results.jsonl')}, but its report could not be written: ${describeError(e)} (rerun \`claimcheck report --from ${dir}\` once fixed)`);
+  } finally {
+    await closed;
   }
   if (flags.json) process.stdout.write(JSON.stringify(summary) + '\n');
   else process.stdout.write(`sweep: ${summary.points.length} points evaluated; report: ${path.join(dir, 'report.md')}\n`);
@@ -123,9 +135,10 @@ export async function sweepCommand(argv: string[]): Promise<number> {
 /**
  * Check every design point of this shard before any work: each resolves to a valid configuration
  * (an axis range like m=0..10 names the point that fails), flip rates stay below 1/2 unless
- * `--allow tau`, and the largest point fits in memory with `workers` of them at once.
+ * `--allow tau`, and the largest point fits in memory with `workers` of them at once. Returns the
+ * number of jobs (points times series) of this shard.
  */
-function validateDesign(spec: SweepSpec, design: DesignPoint[], shard: Shard, allow: Set<Allowable>, workers: number): void {
+function validateDesign(spec: SweepSpec, design: DesignPoint[], shard: Shard, allow: Set<Allowable>, workers: number): number {
   const points = design.filter((dp) => inShard(dp.index, shard));
   const series = spec.target.kind === 'metric' ? spec.target.algos : [null];
   const axisNames = spec.axes.map((a) => a.name).join(', ');
@@ -155,4 +168,5 @@ function validateDesign(spec: SweepSpec, design: DesignPoint[], shard: Shard, al
   }
   const jobs = points.length * series.length;
   if (largest && workers > 1) checkResources(largest.config, largest.engine, { concurrent: Math.min(workers, cores(), jobs) });
+  return jobs;
 }

@@ -4,8 +4,10 @@ import { checkModelRange, checkResources, parseAllow } from '../training/limits'
 import { createProgress } from '../util/progress';
 import { ConfigError, DEFAULT_CONFIG, EngineChoice, parseFieldValue, resolveConfig, TrainConfig } from '../training/config';
 import { loadPreset } from '../training/presets';
-import { chooseEngine, train, TrainResult } from '../training/train';
-import { trainSmallNet, type SmallNetOptions } from '../training/smallNet';
+// the trainers (tfjs) are loaded when a training starts: sweep takes configFromFlags from here
+import { chooseEngine } from '../training/engineChoice';
+import type { TrainResult } from '../training/train';
+import type { SmallNetOptions } from '../training/smallNet';
 import { FlagSpec, parseArgs, UsageError, usage } from './args';
 
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
@@ -71,6 +73,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const out = typeof flags.out === 'string' ? flags.out : undefined;
   if (out !== undefined) checkWritableFile(out, '--out');
   const progress = createProgress({ total: config.steps, label: `train ${config.algo}`, quiet: Boolean(flags.quiet) });
+  const { train } = await import('../training/train');
   const result = await train(config, {
     engine: engine as EngineChoice,
     perSample: Boolean(flags['per-sample']),
@@ -123,7 +126,7 @@ async function smallNetCommand(flags: Record<string, unknown>): Promise<number> 
   }
   const out = typeof flags.out === 'string' ? flags.out : undefined;
   if (out !== undefined) checkWritableFile(out, '--out');
-  const r = await trainSmallNet(options);
+  const r = await (await import('../training/smallNet')).trainSmallNet(options);
   const json = JSON.stringify(r);
   if (out !== undefined) atomicWriteFile(out, json + '\n');
   if (flags.json) process.stdout.write(json + '\n');

@@ -1,14 +1,18 @@
-import { initBackend } from '../backend/backend';
 import type { Claim } from '../claims/types';
-import { train, TrainResult } from '../training/train';
-import { trainBatch } from '../training/batched/trainBatch';
+import type { TrainResult } from '../training/train';
 import type { ClaimJob, EvalOutcome, Job, TrainJob } from './protocol';
+
+/**
+ * Runs jobs in this process. Each job kind loads only what it needs, on its first job: a worker of
+ * a metric sweep (training batches) never loads the claim machinery, and none of them loads
+ * anything before its first job but the backend (worker start-up is on the clock of every run).
+ */
 
 /** Evaluate one regime in this process; an exception becomes an `error` outcome with the message (retried on resume). */
 export async function evaluateHere(job: Omit<ClaimJob, 'kind'>, given?: Claim): Promise<EvalOutcome> {
   // the registry (every property module) is loaded only when a claim is named by id
   const claim = given ?? (await import('../claims/registry')).findClaim(job.claimId);
-  const backend = await initBackend();
+  const backend = await (await import('../backend/backend')).initBackend();
   const t0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();
   const cpuSeconds = () => {
@@ -37,11 +41,11 @@ export async function evaluateHere(job: Omit<ClaimJob, 'kind'>, given?: Claim): 
   }
 }
 
-export function trainHere(job: Omit<TrainJob, 'kind'>): Promise<TrainResult> {
-  return train(job.config, { engine: job.engine, perSample: job.perSample });
+export async function trainHere(job: Omit<TrainJob, 'kind'>): Promise<TrainResult> {
+  return (await import('../training/train')).train(job.config, { engine: job.engine, perSample: job.perSample });
 }
 
-export function runJobHere(job: Job, claims?: Map<string, Claim>): Promise<EvalOutcome | TrainResult | TrainResult[]> {
-  if (job.kind === 'trainBatch') return trainBatch(job.configs, { engine: job.engine, perSample: job.perSample });
+export async function runJobHere(job: Job, claims?: Map<string, Claim>): Promise<EvalOutcome | TrainResult | TrainResult[]> {
+  if (job.kind === 'trainBatch') return (await import('../training/batched/trainBatch')).trainBatch(job.configs, { engine: job.engine, perSample: job.perSample });
   return job.kind === 'claim' ? evaluateHere(job, claims?.get(job.claimId)) : trainHere(job);
 }

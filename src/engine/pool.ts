@@ -15,7 +15,8 @@ import { RunError } from '../util/errors';
  * backend. With `workers: 0` everything runs in this process (tests, debugging, custom claims).
  *
  * Reliability (README "Faults and exit codes"):
- * - workers start on demand (a run whose every result is already stored starts none);
+ * - workers start on demand (a run whose every result is already stored starts none), or at once
+ *   when the caller knows the jobs are coming (`prestart`, a fresh run);
  * - a worker that fails to start (e.g. an unavailable CLAIMCHECK_BACKEND) fails the run with its error;
  * - a worker that dies is replaced and its job retried once; a second death records the job as
  *   `error` (claim jobs) or fails the run (training jobs);
@@ -42,8 +43,13 @@ export interface PoolOptions {
   timeoutMs?: number;
   /** where notes go (default stderr) */
   note?: (line: string) => void;
-  /** the claim modules each worker loads at start-up (default: every module registered when it starts) */
+  /** the claim modules each worker loads (by its first claim job; default: every module registered when it starts) */
   modules?: readonly ClaimModule[];
+  /**
+   * workers to start at once, for a caller that knows it has that many jobs coming (a fresh run):
+   * their start-up overlaps the caller's own remaining set-up. Default 0: workers start on demand.
+   */
+  prestart?: number;
 }
 
 /** Default per-evaluation time limit: long enough for the heaviest claim evaluation at a large budget. */
@@ -295,6 +301,8 @@ export function createPool(workers = defaultWorkers(), claims?: Map<string, Clai
     });
   }
 
+  for (let k = Math.min(opts.prestart ?? 0, workers); k > 0; k--) spawn();
+
   return {
     size: workers,
     evaluate: (job) => run({ kind: 'claim', ...job }) as Promise<EvalOutcome>,
@@ -314,7 +322,8 @@ export function createPool(workers = defaultWorkers(), claims?: Map<string, Clai
                 clearTimeout(force);
                 r();
               });
-              if (s.child.connected) s.child.disconnect();
+              // a worker still starting has nothing to finish: stopped at once, not after its start-up
+              if (s.child.connected && s.ready) s.child.disconnect();
               else kill(s);
             }),
         ),

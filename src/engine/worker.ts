@@ -1,12 +1,12 @@
-import { initBackend } from '../backend/backend';
-import { runJobHere } from './evaluate';
 import type { Job, WorkerMessage } from './protocol';
 
 /**
  * A worker process of the evaluator pool: one tfjs backend, jobs one at a time. It never writes to
  * a closed channel, exits quietly when its parent goes (IPC disconnect; long trainings yield to the
  * event loop every ~200 ms so the disconnect is seen), and reports a failure to start (e.g. an
- * unavailable backend) as one message instead of a stack trace.
+ * unavailable backend, a claim module that does not load) as one message instead of a stack trace.
+ * It starts with the backend alone: the code of each job kind is loaded by its first job
+ * (evaluate.ts), and the claim modules by the first claim job (training jobs never need them).
  */
 function send(msg: WorkerMessage): void {
   if (!process.connected || !process.send) return;
@@ -27,28 +27,45 @@ process.on('unhandledRejection', (e) => {
   process.exit(70);
 });
 
-/** The claim modules the parent registered (its start-up argument): loaded before the first job. */
-async function loadClaimModules(): Promise<void> {
-  const arg = process.argv[2];
-  if (!arg) return;
-  const { loadClaimModule } = await import('../claims/registry');
-  for (const m of JSON.parse(arg) as { file: string; builtin: boolean }[]) await loadClaimModule(m.file, { flag: 'claim module', builtin: m.builtin });
+/** The claim modules the parent registered (its start-up argument): loaded once, by the first claim job. */
+let claimModules: Promise<void> | null = null;
+function loadClaimModules(): Promise<void> {
+  claimModules ??= (async () => {
+    const arg = process.argv[2];
+    if (!arg) return;
+    const { loadClaimModule } = await import('../claims/registry');
+    for (const m of JSON.parse(arg) as { file: string; builtin: boolean }[]) await loadClaimModule(m.file, { flag: 'claim module', builtin: m.builtin });
+  })();
+  return claimModules;
+}
+
+/** The worker cannot work (no backend, a claim module that does not load): the pool fails the run with this message. */
+function startFailed(e: unknown): void {
+  send({ type: 'start-failed', message: (e as Error).message ?? String(e) });
+  process.exitCode = 1;
+  process.disconnect?.();
 }
 
 void (async () => {
   let backend: string;
   try {
-    await loadClaimModules();
-    backend = await initBackend();
+    backend = await (await import('../backend/backend')).initBackend();
   } catch (e) {
-    send({ type: 'start-failed', message: (e as Error).message ?? String(e) });
-    process.exitCode = 1;
-    process.disconnect?.();
+    startFailed(e);
     return;
   }
   process.on('message', async (msg: { id: number; job: Job }) => {
+    if (msg.job.kind === 'claim') {
+      try {
+        await loadClaimModules();
+      } catch (e) {
+        startFailed(e);
+        return;
+      }
+    }
     try {
       injectFault();
+      const { runJobHere } = await import('./evaluate');
       send({ type: 'result', id: msg.id, outcome: (await runJobHere(msg.job)) as never });
     } catch (e) {
       const err = e as Error;

@@ -4,9 +4,10 @@
  */
 
 import { join } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile, type Config, type TopLevelSpec } from 'vega-lite';
+import type * as ResvgJs from '@resvg/resvg-js';
+import type * as Vega from 'vega';
+import type * as VegaLite from 'vega-lite';
+import type { Config, TopLevelSpec } from 'vega-lite';
 import { atomicWriteFile } from '../util/atomicWrite';
 import { FIGURE_FONT_FAMILY, FIGURE_FONT_FILES, textWidth } from './font';
 
@@ -19,7 +20,7 @@ interface VegaTextMetrics {
 }
 
 /** Makes Vega measure text with DejaVu Sans advance widths instead of its crude fixed-ratio estimate. */
-function useFigureFontMetrics(): void {
+function useFigureFontMetrics(vega: typeof Vega): void {
   const metrics = (vega as unknown as { textMetrics: VegaTextMetrics }).textMetrics;
   metrics.width = (item, text) => {
     const fontSize = item.fontSize ?? 11;
@@ -29,7 +30,20 @@ function useFigureFontMetrics(): void {
     return item.limit && item.limit > 0 ? Math.min(width, item.limit) : width;
   };
 }
-useFigureFontMetrics();
+
+/**
+ * vega, vega-lite and resvg are the heaviest modules of the CLI (~150 ms to load): required by the
+ * first figure drawn, so a report without figures (e.g. a one-axis sweep) never loads them.
+ */
+let drawing: { vega: typeof Vega; compile: typeof VegaLite.compile; Resvg: typeof ResvgJs.Resvg } | null = null;
+function drawingModules(): NonNullable<typeof drawing> {
+  if (!drawing) {
+    const vega = require('vega') as typeof Vega;
+    useFigureFontMetrics(vega);
+    drawing = { vega, compile: (require('vega-lite') as typeof VegaLite).compile, Resvg: (require('@resvg/resvg-js') as typeof ResvgJs).Resvg };
+  }
+  return drawing;
+}
 
 /** House style merged under each spec's own config (the spec's settings win). */
 export const FIGURE_CONFIG: Config = {
@@ -44,6 +58,7 @@ export const FIGURE_CONFIG: Config = {
 
 /** Compiles a Vega-Lite spec and renders it headlessly to an SVG string (white background, shipped font). */
 export async function renderVegaLite(spec: TopLevelSpec): Promise<string> {
+  const { vega, compile } = drawingModules();
   const { spec: vgSpec } = compile(spec, { config: FIGURE_CONFIG });
   const view = new vega.View(vega.parse(vgSpec), { renderer: 'none' });
   try {
@@ -62,7 +77,7 @@ export interface PngOptions {
 export function svgToPng(svg: string, opts: PngOptions = {}): Buffer {
   const scale = opts.scale ?? 2;
   if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError(`svgToPng: scale must be a positive number, got ${scale}`);
-  const resvg = new Resvg(svg, {
+  const resvg = new (drawingModules().Resvg)(svg, {
     background: 'white',
     fitTo: { mode: 'zoom', value: scale },
     font: {

@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -22,13 +22,29 @@ export function libraryVersions(): Record<string, string> {
   return out;
 }
 
+const REV_ARGS = ['rev-parse', 'HEAD'];
+const STATUS_ARGS = ['status', '--porcelain', '--untracked-files=no'];
+const revision = (rev: string, status: string) => (status.trim() ? `${rev.trim()}-dirty` : rev.trim());
+
 /** The git revision of the claimcheck checkout (with "-dirty" for local changes), or null. */
 export function gitRevision(): string | null {
   try {
-    const root = packageRoot();
-    const rev = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return dirty ? `${rev}-dirty` : rev;
+    const git = (args: string[]) => execFileSync('git', args, { cwd: packageRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return revision(git(REV_ARGS), git(STATUS_ARGS));
+  } catch {
+    return null;
+  }
+}
+
+/** gitRevision without blocking this process (a sweep asks while its workers train). */
+export async function gitRevisionAsync(): Promise<string | null> {
+  const git = (args: string[]) =>
+    new Promise<string>((resolve, reject) => {
+      execFile('git', args, { cwd: packageRoot(), encoding: 'utf8' }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    });
+  try {
+    const [rev, status] = await Promise.all([git(REV_ARGS), git(STATUS_ARGS)]);
+    return revision(rev, status);
   } catch {
     return null;
   }
@@ -42,7 +58,8 @@ export function runInfo(
   return {
     ...base,
     version: claimcheckVersion(),
-    gitRevision: gitRevision(),
+    // two git commands: not run again when run.json already recorded the revision
+    gitRevision: recorded.gitRevision !== undefined ? recorded.gitRevision : gitRevision(),
     node: process.version,
     libraries: libraryVersions(),
     platform: `${os.platform()} ${os.arch()}`,

@@ -8,7 +8,6 @@ import type { PhaseDiagram, SweepAxis, SweepPoint, SweepSummary } from '../repor
 import { EngineChoice, resolveConfig, TrainConfig } from '../training/config';
 import type { Measurement } from '../training/measure';
 import type { TrainResult } from '../training/train';
-import { planBatches } from '../training/batched/trainBatch';
 import { regimeHash } from '../util/canonical';
 import type { Progress } from '../util/progress';
 import { pointToSettings } from './axes';
@@ -95,7 +94,10 @@ async function runMetricBatches(
   const needs = (j: { dp: DesignPoint; s: string }) => store.get(pointKey(spec, j.dp.point, j.s))?.verdict === 'error' || !store.has(pointKey(spec, j.dp.point, j.s));
   const todo = jobs.filter(needs);
   progress?.tick(jobs.length - todo.length);
+  if (todo.length === 0) return;
   const configs = todo.map((j) => resolveConfig(spec.base, pointToSettings(j.dp.point, spec.base), { algo: j.s }));
+  // the batch planner's module loads the trainers (tfjs): not before the pool has started its workers
+  const { planBatches } = await import('../training/batched/trainBatch');
   await Promise.all(
     planBatches(configs, pool.size).map(async (batch) => {
       const results = await trainOnPool(pool, { configs: batch.map((k) => configs[k]), engine: spec.engine, perSample: false });
