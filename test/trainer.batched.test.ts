@@ -4,7 +4,8 @@ import { initBackend } from '../src/backend/backend';
 import { DEFAULT_CONFIG, resolveConfig, TrainConfig } from '../src/training/config';
 import type { Measurement } from '../src/training/measure';
 import { train, TrainResult } from '../src/training/train';
-import { planBatches, trainBatch } from '../src/training/batched/trainBatch';
+import { trainBatch } from '../src/training/batched/trainBatch';
+import { planBatches } from '../src/training/batched/plan';
 import { stream, fillNormal } from '../src/util/rng';
 
 /**

@@ -4,7 +4,7 @@ import type { Store, StoreRecord } from '../engine/store';
 import type { EngineChoice, TrainConfig } from '../training/config';
 import type { PerSample } from '../training/measure';
 import type { TrainResult } from '../training/train';
-import { planBatches } from '../training/batched/trainBatch';
+import { planBatches } from '../training/batched/plan';
 import { trainOnPool } from '../sweep/run';
 import { regimeHash } from '../util/canonical';
 import type { Progress } from '../util/progress';

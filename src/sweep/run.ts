@@ -12,6 +12,7 @@ import { regimeHash } from '../util/canonical';
 import type { Progress } from '../util/progress';
 import { pointToSettings } from './axes';
 import { DesignPoint, inShard, Shard } from './design';
+import { planBatches } from '../training/batched/plan';
 
 /** Everything that defines a sweep; stored in run.json so any folder can be re-summarised. */
 export interface SweepSpec {
@@ -96,8 +97,6 @@ async function runMetricBatches(
   progress?.tick(jobs.length - todo.length);
   if (todo.length === 0) return;
   const configs = todo.map((j) => resolveConfig(spec.base, pointToSettings(j.dp.point, spec.base), { algo: j.s }));
-  // the batch planner's module loads the trainers (tfjs): not before the pool has started its workers
-  const { planBatches } = await import('../training/batched/trainBatch');
   await Promise.all(
     planBatches(configs, pool.size).map(async (batch) => {
       const results = await trainOnPool(pool, { configs: batch.map((k) => configs[k]), engine: spec.engine, perSample: false });

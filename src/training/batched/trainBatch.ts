@@ -4,6 +4,7 @@ import { modelOf, momentumOf, patchesOf, samRhoOf, sourceOf, type EngineChoice, 
 import { train, TrainResult } from '../train';
 import { checkResources } from '../limits';
 import { BatchProgram, BatchRun, ProgramStats, RunOutcome } from './program';
+import { dataKey, initKey, shapeKey } from './plan';
 import type { KernelsName } from './stepKernels';
 
 /**
@@ -55,18 +56,6 @@ export interface BatchLayout {
 }
 
 export type BatchedTrainResult = TrainResult & { batch: BatchLayout };
-
-export function dataKey(c: TrainConfig): string {
-  return JSON.stringify([c.seed, c.n, c.nTest, c.d, c.A, c.sigmaP, c.noise, c.signalPatch, c.tauPlus, c.tauMinus]);
-}
-
-function initKey(c: TrainConfig): string {
-  return JSON.stringify([c.seed, c.m, c.d, c.sigma0]);
-}
-
-function shapeKey(c: TrainConfig): string {
-  return JSON.stringify([c.n, c.m, c.q, c.nTest, c.noise, c.steps, c.evalEvery]);
-}
 
 /**
  * Why a run cannot join a batched program, or null when it can: an engine other than auto or
@@ -233,55 +222,4 @@ function planPrograms(batched: number[], configs: TrainConfig[], runOf: Map<numb
     if (current.length > 0) programs.push(current);
   }
   return programs;
-}
-
-/**
- * Rough seconds of a run in a batched program on one core (tfjs-wasm): its Gram products
- * (2 (2m) (n+2)^2 flops a step at ~30 GFLOP/s), its share of a step's other kernels (~12 us a run
- * at the claim size, measured), and its data set's set-up (the test cross-Gram and the test
- * noise), for balancing batches across workers.
- */
-export function runSeconds(c: TrainConfig): number {
-  const step = (4 * c.m * (c.n + 2) ** 2) / 3e10 + 1.2e-5;
-  const setup = (2 * c.nTest * c.d * (c.n + 2 * c.m + 1)) / 3e10 + c.nTest * c.d * 1e-8;
-  return (c.steps + 1) * step + setup;
-}
-
-/**
- * Split runs into batches (jobs) for `workers` workers. Runs on one data set stay together (its
- * data are drawn once, its Gram matrix shared) unless that would leave a worker idle; a batch holds
- * at most `maxRuns` runs and, where the runs allow, about `maxSeconds` of estimated work, so that
- * results (and resumable progress) come in steadily; there are at least `workers` batches when
- * there are that many runs. Units are placed largest first onto the lightest batch, preferring a
- * batch that already holds their shape (runs of one shape share a program). Batches are returned
- * largest first, as config indices.
- */
-export function planBatches(configs: TrainConfig[], workers: number, maxRuns = 64, maxSeconds = 8): number[][] {
-  if (configs.length === 0) return [];
-  const cost = (u: number[]) => u.reduce((a, k) => a + runSeconds(configs[k]), 0);
-  const all = configs.map((_, k) => k);
-  const count = Math.min(configs.length, Math.max(workers, 1, Math.ceil(cost(all) / maxSeconds), Math.ceil(configs.length / maxRuns)));
-  const perBatch = Math.ceil(configs.length / count);
-  const groups = new Map<string, number[]>();
-  configs.forEach((c, k) => {
-    const key = JSON.stringify([shapeKey(c), dataKey(c)]);
-    groups.set(key, [...(groups.get(key) ?? []), k]);
-  });
-  const units: number[][] = [];
-  for (const g of groups.values()) for (let i = 0; i < g.length; i += perBatch) units.push(g.slice(i, i + perBatch));
-  units.sort((a, b) => cost(b) - cost(a));
-  const batches = Array.from({ length: count }, () => ({ runs: [] as number[], cost: 0, shapes: new Set<string>() }));
-  for (const u of units) {
-    const c = cost(u);
-    const shape = shapeKey(configs[u[0]]);
-    const fits = batches.filter((b) => b.runs.length + u.length <= Math.max(perBatch, maxRuns));
-    const pool = fits.length > 0 ? fits : batches;
-    const lightest = pool.reduce((a, b) => (b.cost < a.cost ? b : a));
-    const sameShape = pool.filter((b) => b.shapes.has(shape) && b.cost <= lightest.cost + c / 2);
-    const target = sameShape.length > 0 ? sameShape.reduce((a, b) => (b.cost < a.cost ? b : a)) : lightest;
-    target.runs.push(...u);
-    target.cost += c;
-    target.shapes.add(shape);
-  }
-  return batches.filter((b) => b.runs.length > 0).sort((a, b) => b.cost - a.cost).map((b) => b.runs.sort((x, y) => x - y));
 }
