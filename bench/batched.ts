@@ -260,12 +260,12 @@ export async function benchStepBreakdown(opts: { steps: number }): Promise<StepB
   // the program's private step, driven directly (as BatchProgram.window does)
   type Kern = Record<string, (...args: unknown[]) => unknown>;
   const prog = p as unknown as {
-    k: Kern; lossRows: unknown[]; drawLabels(t: number): unknown; setLabels(sl: unknown): void;
+    k: Kern; lossRows: unknown[]; drawLabels(t: number, slot: number): unknown; setLabels(sl: unknown): void;
     forward(row: unknown): void; update(): void; outputs(): void; classSums(): void; dispose(): void;
   };
   let t = 0;
   const step = () => {
-    prog.setLabels(prog.drawLabels(t++));
+    prog.setLabels(prog.drawLabels(t++, 0));
     prog.forward(prog.lossRows[0]);
     prog.update();
   };

@@ -139,6 +139,10 @@ export class BatchProgram {
   /** whether the label buffer holds labBase */
   private labIsBase = false;
   private readonly anyStochastic: boolean;
+  /** the labels of every step when no run's labels change (drawLabels) */
+  private readonly constantLabels: StepLabels;
+  /** per window position: the label buffers drawLabels reuses */
+  private readonly labelBuffers: { lab: Float32Array; runs: (Float64Array | null)[] }[] = [];
 
   constructor(private readonly runs: BatchRun[], opts: ProgramOptions = {}) {
     const t0 = process.hrtime.bigint();
@@ -182,6 +186,7 @@ export class BatchProgram {
     this.alive = runs.map(() => true);
     this.outcomes = runs.map(() => ({ trajectory: [], diverged: null, status: 'running' as const }));
     this.labBase = new Float32Array(this.S * this.V * this.n);
+    this.constantLabels = { lab: this.labBase, perRun: runs.map(() => null) };
     runs.forEach((r, k) => this.labBase.set(Float32Array.from(r.data.yObs), this.sampleOffset(k)));
     this.signalColumn = new Int32Array(this.S * this.n);
     this.datasets.forEach((d, s) => d.train.y.forEach((y, i) => (this.signalColumn[s * this.n + i] = y > 0 ? this.n : this.n + 1)));
@@ -439,15 +444,27 @@ export class BatchProgram {
   // ------------------------------------------------------------------------------------------
   // Labels
 
-  private drawLabels(t: number): StepLabels {
-    const perRun: (Float64Array | null)[] = this.runs.map(() => null);
-    if (!this.anyStochastic) return { lab: this.labBase, perRun };
-    const lab = this.labBase.slice();
+  /**
+   * The labels of step t into window position `slot`. The buffers of a position are reused window
+   * after window (a window's labels are done with before the next window is drawn): no allocation
+   * per step.
+   */
+  private drawLabels(t: number, slot: number): StepLabels {
+    if (!this.anyStochastic) return this.constantLabels;
+    let buffers = this.labelBuffers[slot];
+    if (!buffers) {
+      buffers = { lab: new Float32Array(this.labBase.length), runs: this.schemes.map((sch) => (sch.stochastic ? new Float64Array(this.n) : null)) };
+      this.labelBuffers[slot] = buffers;
+    }
+    const { lab, runs } = buffers;
+    lab.set(this.labBase);
+    const perRun = this.runs.map(() => null as Float64Array | null);
     this.schemes.forEach((sch, k) => {
-      if (!sch.stochastic || !this.alive[k]) return;
-      const labels = sch.labels(t).slice();
-      perRun[k] = labels;
-      lab.set(labels, this.sampleOffset(k));
+      const own = runs[k];
+      if (!own || !this.alive[k]) return;
+      own.set(sch.labels(t));
+      perRun[k] = own;
+      lab.set(own, this.sampleOffset(k));
     });
     return { lab, perRun };
   }
@@ -591,7 +608,7 @@ export class BatchProgram {
         const nextEval = Math.ceil(t / this.evalEvery) * this.evalEvery;
         const wEnd = Math.min(this.steps, nextEval, t + this.checkEvery - 1);
         const labels: StepLabels[] = [];
-        for (let u = t; u <= wEnd; u++) labels.push(this.drawLabels(u));
+        for (let u = t; u <= wEnd; u++) labels.push(this.drawLabels(u, u - t));
         this.k.copy(this.buf.X, this.buf.XC);
         if (!this.window(t, wEnd, labels)) {
           this.stats.replayedWindows++;

@@ -108,7 +108,7 @@ class WasmKernels implements StepKernels {
   readonly name = 'wasm' as const;
   private readonly ids: number[] = [];
   private readonly mallocs: number[] = [];
-  private readonly shapes = new Map<string, number>();
+  private readonly shapes = new Map<number | string, number>();
   private readonly scratch = new Map<number, WasmBuf>();
   private readonly fn: Record<string, Fn> = {};
 
@@ -137,11 +137,17 @@ class WasmKernels implements StepKernels {
     return new WasmBuf(id, offset, size);
   }
 
-  /** A shape as an int32 array in the wasm heap, made once per distinct shape. */
-  private shape(dims: number[]): number {
-    const key = dims.join(',');
+  /**
+   * A shape as an int32 array in the wasm heap, made once per distinct shape (looked up by a
+   * number, not a string: this runs several times a step).
+   */
+  private shape(d0: number, d1?: number, d2?: number): number {
+    // 1-D keys are multiples of 4, 3-D ones 1 mod 4 (exact below 2^53: d0 < 2^11, d1, d2 < 2^20)
+    const small = d1 === undefined || (d0 < 0x800 && d1 < 0x100000 && (d2 as number) < 0x100000);
+    const key = d1 === undefined ? d0 * 4 : small ? ((d0 * 0x100000 + d1) * 0x100000 + (d2 as number)) * 4 + 1 : `${d0},${d1},${d2}`;
     let p = this.shapes.get(key);
     if (p === undefined) {
+      const dims = d1 === undefined ? [d0] : [d0, d1, d2 as number];
       p = this.backend.wasm._malloc(4 * dims.length) >>> 0;
       this.backend.wasm.HEAP32.set(dims, p >>> 2);
       this.mallocs.push(p);
@@ -202,7 +208,7 @@ class WasmKernels implements StepKernels {
 
   matMul(a: Buf, b: Buf, rows: number, inner: number, cols: number, out: Buf): void {
     // rank-3 with batch 1 and no transposition: the XNNPACK fully-connected path
-    this.fn._BatchMatMul((a as WasmBuf).id, this.shape([1, rows, inner]), 3, (b as WasmBuf).id, this.shape([1, inner, cols]), 3, 0, 0, (out as WasmBuf).id);
+    this.fn._BatchMatMul((a as WasmBuf).id, this.shape(1, rows, inner), 3, (b as WasmBuf).id, this.shape(1, inner, cols), 3, 0, 0, (out as WasmBuf).id);
   }
 
   unary(op: UnaryOp, x: Buf, out: Buf): void {
@@ -213,16 +219,11 @@ class WasmKernels implements StepKernels {
   }
 
   binary(op: BinaryOp, a: Buf, b: Buf, out: Buf, shape?: [number, number, number]): void {
-    let sa: number[], sb: number[];
-    if (shape) {
-      sa = shape;
-      sb = [shape[0], 1, shape[2]];
-    } else {
-      sa = [a.size];
-      sb = [b.size];
-    }
-    this.fn[BINARY[op]]((a as WasmBuf).id, this.shape(sa), sa.length, (b as WasmBuf).id, this.shape(sb), sb.length, F32, (out as WasmBuf).id);
+    const f = this.fn[BINARY[op]], ai = (a as WasmBuf).id, bi = (b as WasmBuf).id, oi = (out as WasmBuf).id;
+    if (shape) f(ai, this.shape(shape[0], shape[1], shape[2]), 3, bi, this.shape(shape[0], 1, shape[2]), 3, F32, oi);
+    else f(ai, this.shape(a.size), 1, bi, this.shape(b.size), 1, F32, oi);
   }
+
 
   mean(x: Buf, reduce: number, out: Buf): void {
     this.fn._Mean((x as WasmBuf).id, reduce, (out as WasmBuf).id);
@@ -241,7 +242,7 @@ class WasmKernels implements StepKernels {
       t = this.alloc(size) as WasmBuf;
       this.scratch.set(size, t);
     }
-    this.fn._Transpose((x as WasmBuf).id, this.shape([groups, K, cols]), 3, F32, t.id, this.shape([0, 2, 1]), 3);
+    this.fn._Transpose((x as WasmBuf).id, this.shape(groups, K, cols), 3, F32, t.id, this.shape(0, 2, 1), 3);
     this.matMul(t, w, groups * cols, K, 1, out);
   }
 
