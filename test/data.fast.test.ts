@@ -261,6 +261,18 @@ describe('lean data sets: testNoise rows and drawTestNoiseF32', () => {
     // a data set storing its test noise, and a lean one without the float32 hook (the row path)
     expectSame(drawTestNoiseF32(makeDataset(c), new Float32Array(size)), f32(o.xi), 'drawTestNoiseF32 (stored)');
     expectSame(drawTestNoiseF32({ ...lean, testNoiseF32: undefined }, new Float32Array(size)), f32(o.xi), 'drawTestNoiseF32 (rows)');
+    // block by block (3 rows a block, the last one shorter): the same rows, in order, every path
+    for (const [label, data] of [['lean', lean], ['stored', makeDataset(c)], ['rows', { ...lean, testNoiseF32: undefined }]] as [string, Dataset][]) {
+      const got: number[] = [];
+      const firsts: number[] = [];
+      const block = new Float32Array(3 * c.d + 1);
+      drawTestNoiseF32(data, block, (first, count) => {
+        firsts.push(first);
+        got.push(...block.subarray(0, count * c.d));
+      });
+      expectSame(got, f32(o.xi), `drawTestNoiseF32 by blocks (${label})`);
+      expect(firsts).toEqual(Array.from({ length: Math.ceil(c.nTest / 3) }, (_, b) => 3 * b));
+    }
   });
 
   it('refuses an out array shorter than nTest x d, and a data set without test noise', () => {
@@ -268,5 +280,6 @@ describe('lean data sets: testNoise rows and drawTestNoiseF32', () => {
     const lean = makeDataset(c, { lean: true });
     expect(() => drawTestNoiseF32(lean, new Float32Array(c.nTest * c.d - 1))).toThrow(/nTest x d/);
     expect(() => drawTestNoiseF32({ ...lean, testNoise: undefined, testNoiseF32: undefined }, new Float32Array(c.nTest * c.d))).toThrow(/no test noise/);
+    expect(() => drawTestNoiseF32(lean, new Float32Array(c.d - 1), () => {})).toThrow(/one row/);
   });
 });

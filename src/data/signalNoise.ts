@@ -50,10 +50,10 @@ export interface Dataset {
   testNoise?: (row: (i: number, xi: Float64Array) => void) => void;
   /**
    * Lean data sets only: the same test noise rows as `testNoise`, as float32 (each value
-   * Math.fround of the float64 one), written straight into out[0 .. count d). Call it through
+   * Math.fround of the float64 one), written straight where `rows` puts them. Call it through
    * `drawTestNoiseF32`, which also serves data sets that store their test noise.
    */
-  testNoiseF32?: (out: Float32Array) => void;
+  testNoiseF32?: (rows: RowBlocks) => void;
 }
 
 /**
@@ -129,21 +129,54 @@ function drawNoiseRows(rng: Rng, count: number, s: NoiseShape, sink: (i: number,
 }
 
 /**
- * The same rows as float32 into out[0 .. count d) (each value Math.fround of the float64 one): of
- * each row, the coordinates up to mu's last nonzero one are drawn in float64 and projected as
- * drawRow does, the rest drawn straight into out from the same sequence.
+ * The same rows as float32 (each value Math.fround of the float64 one), written by `rows` (see
+ * drawTestNoiseF32): of each row, the coordinates up to mu's last nonzero one are drawn in float64
+ * and projected as drawRow does, the rest drawn straight into out from the same sequence.
  */
-function drawNoiseF32(rng: Rng, count: number, s: NoiseShape, out: Float32Array): void {
+function drawNoiseF32(rng: Rng, count: number, s: NoiseShape, rows: RowBlocks): void {
   const d = s.d;
   const head = s.projected && s.support.length > 0 ? s.support[s.support.length - 1] + 1 : 0;
   const buffer = new Float64Array(head);
   const headShape = { ...s, d: head };
-  for (let i = 0, off = 0; i < count; i++, off += d) {
+  const out = rows.out;
+  for (let i = 0; i < count; i++) {
+    const off = rows.at();
     if (head > 0) {
       drawRow(rng, buffer, 0, headShape);
       for (let k = 0; k < head; k++) out[off + k] = buffer[k];
     }
     fillNormal32(rng, out, s.sd, off + head, off + d);
+    rows.done();
+  }
+}
+
+/**
+ * Where float32 rows go, in order: all into `out`, or block by block (as many rows as `out` holds,
+ * `onBlock(firstRow, rowCount)` after each block, the next block written over it). Per row:
+ * `at()` is the offset of its d values in out, `done()` after writing them.
+ */
+export class RowBlocks {
+  private first = 0;
+  private inBlock = 0;
+  private readonly per: number;
+
+  constructor(readonly out: Float32Array, private readonly d: number, private readonly count: number, private readonly onBlock?: (first: number, count: number) => void) {
+    this.per = onBlock ? Math.floor(out.length / d) : count;
+    if (onBlock && this.per < 1) throw new RangeError(`drawTestNoiseF32: out must hold one row of d = ${d} values (got ${out.length})`);
+    if (!onBlock && out.length < count * d) throw new RangeError(`drawTestNoiseF32: out must hold nTest x d = ${count * d} values (got ${out.length})`);
+  }
+
+  at(): number {
+    return (this.onBlock ? this.inBlock : this.first + this.inBlock) * this.d;
+  }
+
+  done(): void {
+    this.inBlock++;
+    if (this.onBlock && (this.inBlock === this.per || this.first + this.inBlock === this.count)) {
+      this.onBlock(this.first, this.inBlock);
+      this.first += this.inBlock;
+      this.inBlock = 0;
+    }
   }
 }
 
@@ -185,29 +218,33 @@ export function makeDataset(c: TrainConfig, opts: { lean?: boolean } = {}): Data
   const out: Dataset = { d, mu, muNorm2, train, yObs, flipped, test };
   if (opts.lean) {
     out.testNoise = (row) => drawNoiseRows(stream(c.seed, 'test-data'), c.nTest, shape, row);
-    out.testNoiseF32 = (dst) => drawNoiseF32(stream(c.seed, 'test-data'), c.nTest, shape, dst);
+    out.testNoiseF32 = (rows) => drawNoiseF32(stream(c.seed, 'test-data'), c.nTest, shape, rows);
   }
   return out;
 }
 
 /**
- * The test noise patches (nTest x d, row-major; patch 0 with K > 2) as float32 into
- * out[0 .. nTest d): each value Math.fround of the float64 one makeDataset stores, or a lean data
- * set's `testNoise` passes (drawn again, straight into out, with no float64 copy). For the batched
- * trainer's program; `out` may be longer (the rest is left as is). Returns out.
+ * The test noise patches (nTest x d, row-major; patch 0 with K > 2) as float32: each value
+ * Math.fround of the float64 one makeDataset stores, or a lean data set's `testNoise` passes (drawn
+ * again, straight into out, with no float64 copy). For the batched trainer's program. Without
+ * `onBlock`, every row goes to out[0 .. nTest d) (`out` may be longer: the rest is left as is);
+ * with it, rows go block by block into out (as many rows as it holds), `onBlock(firstRow, rows)`
+ * after each block. Returns out.
  */
-export function drawTestNoiseF32(data: Dataset, out: Float32Array): Float32Array {
-  const size = data.test.count * data.d;
-  if (out.length < size) throw new RangeError(`drawTestNoiseF32: out must hold nTest x d = ${size} values (got ${out.length})`);
+export function drawTestNoiseF32(data: Dataset, out: Float32Array, onBlock?: (first: number, count: number) => void): Float32Array {
+  const { count } = data.test;
+  const d = data.d;
+  const rows = new RowBlocks(out, d, count, onBlock);
+  const copy = (row: ArrayLike<number>, from: number): void => {
+    const off = rows.at();
+    for (let k = 0; k < d; k++) out[off + k] = row[from + k];
+    rows.done();
+  };
   const xi = data.test.xi;
-  if (xi.length >= size) for (let k = 0; k < size; k++) out[k] = xi[k];
-  else if (data.testNoiseF32) data.testNoiseF32(out);
-  else if (data.testNoise) {
-    const d = data.d;
-    data.testNoise((i, row) => {
-      for (let k = 0; k < d; k++) out[i * d + k] = row[k];
-    });
-  } else throw new Error('drawTestNoiseF32: the data set has no test noise (neither stored nor lean)');
+  if (xi.length >= count * d) for (let i = 0; i < count; i++) copy(xi, i * d);
+  else if (data.testNoiseF32) data.testNoiseF32(rows);
+  else if (data.testNoise) data.testNoise((_, row) => copy(row, 0));
+  else throw new Error('drawTestNoiseF32: the data set has no test noise (neither stored nor lean)');
   return out;
 }
 

@@ -243,7 +243,10 @@ export class BatchProgram {
       const XT = k.alloc(d * c, U);
       const xi = k.alloc(n * d, data.train.xi);
       const W0s = distinct.map((W0) => k.alloc(twoM * d, W0));
-      const zeta = k.alloc(nTest * d, U);
+      // the test noise in blocks of rows (~1 MB): drawn into a host buffer, copied in, multiplied
+      const blockRows = Math.max(1, Math.min(nTest, Math.floor(2 ** 18 / d)));
+      const zetaHost = new Float32Array(blockRows * d);
+      const zeta = k.alloc(blockRows * d, U);
       const gramB = k.alloc(n * c, U);
       const initB = distinct.map(() => k.alloc(twoM * c, U));
       const crossB = k.alloc(nTest * c, U);
@@ -251,10 +254,13 @@ export class BatchProgram {
       for (let j = 0; j < d; j++) xt[j * c] = data.mu[j];
       transposeInto(data.train.xi, n, d, xt, c, 1);
       distinct.forEach((W0, u) => transposeInto(W0, twoM, d, xt, c, 1 + n + u * twoM));
-      drawTestNoiseF32(data, k.live(zeta));
       k.matMul(xi, XT, n, d, c, gramB); // n x c: [<xi_i, mu>, K, .]
       W0s.forEach((w, u) => k.matMul(w, XT, twoM, d, c, initB[u])); // [S0, P0, .]
-      k.matMul(zeta, XT, nTest, d, c, crossB); // nTest x c: [<zeta_k, mu>, <zeta_k, xi_i>, <zeta_k, w0_r>]
+      // nTest x c: [<zeta_k, mu>, <zeta_k, xi_i>, <zeta_k, w0_r>]
+      drawTestNoiseF32(data, zetaHost, (first, rows) => {
+        k.write(zeta, rows === blockRows ? zetaHost : zetaHost.subarray(0, rows * d));
+        k.matMul(zeta, XT, rows, d, c, k.view(crossB, first * c, rows * c));
+      });
       const gram = k.read(gramB);
       const inits = initB.map((t) => k.read(t));
       // the test products transposed (c x nTest): every row below is then a contiguous copy
