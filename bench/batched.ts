@@ -297,10 +297,12 @@ export async function benchStepBreakdown(opts: { steps: number }): Promise<StepB
   };
   const restore = [
     timed(prog.k, 'matMul', (args) => (args[4] === 202 ? 'Gram products (4 matMuls 80 x 202 @ 202 x 202)' : '')),
+    timed(prog.k, 'activate', () => 'activation and filter sums (fused pass)'),
+    timed(prog.k, 'descend', () => 'update (fused pass)'),
     timed(prog.k, 'reduceRows', () => 'filter sums (transpose + matMul)'),
-    timed(prog.k, 'unary', () => 'elementwise'),
-    timed(prog.k, 'binary', () => 'elementwise'),
-    timed(prog.k, 'mean', () => 'elementwise'),
+    timed(prog.k, 'unary', () => 'elementwise on the samples (loss, g)'),
+    timed(prog.k, 'binary', () => 'elementwise on the samples (loss, g)'),
+    timed(prog.k, 'mean', () => 'elementwise on the samples (loss, g)'),
     timed(prog as unknown as Record<string, unknown>, 'outputs', () => 'host loops (outputs, class sums)'),
     timed(prog as unknown as Record<string, unknown>, 'classSums', () => 'host loops (outputs, class sums)'),
   ];

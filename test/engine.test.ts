@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { checkClaim, checkClaims, replay } from '../src/engine/check';
-import { inProcessPool } from '../src/engine/pool';
+import { inProcessPool, workerEnv } from '../src/engine/pool';
 import { openStore } from '../src/engine/store';
 import { judgeUnits, RegimeRecord, verdictsJudged } from '../src/engine/summary';
 import type { Verdict } from '../src/claims/types';
@@ -175,5 +175,24 @@ describe('cross-region matrix', () => {
     expect(cell('T.narrow', 'T.wide').counts.breaks).toBeGreaterThan(0);
     expect(cell('T.narrow', 'T.narrow').units).toBe(10);
     expect(store.records().filter((r) => r.kind === 'cross').every((r) => r.tier === 'robustness' && r.replay === '')).toBe(true);
+  });
+});
+
+describe('worker processes', () => {
+  it("get the parent's environment without NODE_EXTRA_CA_CERTS (read at every node start, unused by a worker)", () => {
+    const saved = process.env.NODE_EXTRA_CA_CERTS;
+    process.env.NODE_EXTRA_CA_CERTS = '/nonexistent/ca.pem';
+    process.env.CLAIMCHECK_TEST_MARK = 'kept';
+    try {
+      const env = workerEnv();
+      expect(env.NODE_EXTRA_CA_CERTS).toBeUndefined();
+      expect(env.CLAIMCHECK_TEST_MARK).toBe('kept');
+      expect([env.CLAIMCHECK_WORKER, env.CLAIMCHECK_WORKERS]).toEqual(['1', '0']);
+      expect(process.env.NODE_EXTRA_CA_CERTS).toBe('/nonexistent/ca.pem');
+    } finally {
+      if (saved === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+      else process.env.NODE_EXTRA_CA_CERTS = saved;
+      delete process.env.CLAIMCHECK_TEST_MARK;
+    }
   });
 });

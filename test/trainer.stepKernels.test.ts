@@ -4,6 +4,8 @@ import { initBackend } from '../src/backend/backend';
 import { stepKernels, StepKernels, UnaryOp, BinaryOp } from '../src/training/batched/stepKernels';
 import { DEFAULT_CONFIG, resolveConfig } from '../src/training/config';
 import { trainBatch } from '../src/training/batched/trainBatch';
+import { fusedModuleBytes } from '../src/training/batched/fusedKernels';
+import fc from 'fast-check';
 
 /**
  * The batched program's step kernels (src/training/batched/stepKernels.ts): tfjs-wasm's kernels
@@ -109,6 +111,46 @@ describe('step kernels', () => {
     }
   });
 
+  it('the fused passes (activate, descend) are the kernel sequences they replace, bit for bit, on any shape', () => {
+    expect(WebAssembly.validate(fusedModuleBytes())).toBe(true);
+    const impls: StepKernels[] = backend === 'wasm' ? [stepKernels('auto'), stepKernels('wasm-unfused'), stepKernels('js')] : [stepKernels('js')];
+    if (backend === 'wasm') expect(impls.map((k) => k.name)).toEqual(['wasm', 'wasm-unfused', 'js']);
+    // same bits, NaN for NaN
+    const same = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]) || (x !== x && b[i] !== b[i]));
+    try {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 23 }), fc.integer({ min: 1, max: 1e6 }), fc.boolean(),
+          (groups, K, cols, seed, square) => {
+            const N = groups * K * cols;
+            const z = rand(N, seed, 6), z0 = rand(N, seed + 1, 6), w = rand(K, seed + 2, 2), t = rand(N, seed + 3, 4), b = rand(groups * cols, seed + 4, 4), e = rand(N, seed + 5, 4), x = rand(N, seed + 6, 4);
+            z[seed % N] = NaN; // NaN propagates through relu, the square and the sums
+            const out = impls.map((k) => {
+              const Z = k.alloc(N, z), R = k.alloc(N), A = square ? k.alloc(N) : null, F = k.alloc(groups * cols, rand(groups * cols, seed));
+              k.activate(Z, k.alloc(N, z0), R, A, k.alloc(K, w), groups, K, cols, F);
+              const X = k.alloc(N, x);
+              k.descend(X, k.alloc(N, t), k.alloc(groups * cols, b), k.alloc(N, e), groups, K, cols);
+              return [Z, R, A ?? R, F, X].map((buf) => k.read(buf));
+            });
+            // and against the definition, in float64 then rounded once (tolerance for the float32 steps)
+            const want = new Float64Array(groups * cols);
+            for (let g = 0; g < groups; g++) for (let k = 0; k < K; k++) for (let c = 0; c < cols; c++) {
+              const r = Math.max(Math.fround(z[(g * K + k) * cols + c] + z0[(g * K + k) * cols + c]), 0);
+              want[g * cols + c] += w[k] * (square ? r * r : r) + (z[(g * K + k) * cols + c] !== z[(g * K + k) * cols + c] ? NaN : 0);
+            }
+            const F = out[0][3];
+            for (let i = 0; i < want.length; i++) {
+              if (Number.isNaN(want[i])) expect(F[i]).toBeNaN();
+              else expect(Math.abs(F[i] - want[i])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(want[i])) * K);
+            }
+            for (const other of out.slice(1)) other.forEach((arr, j) => expect(same(out[0][j], arr), `output ${j}`).toBe(true));
+          }),
+        { numRuns: 60, seed: 20261201 },
+      );
+    } finally {
+      impls.forEach((k) => k.dispose());
+    }
+  });
+
   it('a view outside its buffer is refused', () => {
     const k = stepKernels('js');
     const b = k.alloc(10);
@@ -138,6 +180,18 @@ describe('a program on the wasm kernels and on typed-array loops', () => {
       });
     });
     expect(wasm.some((r) => r.final.diverged)).toBe(true);
+  }, 60_000);
+
+  it('fused and unfused wasm passes: the same trajectories bit for bit', async () => {
+    if (backend !== 'wasm') return;
+    const base = { n: 13, nTest: 37, d: 50, m: 3, steps: 60, evalEvery: 20, eta: 0.5, sigma0: 0.05, A: 2, sigmaP: 0.5 };
+    const configs = [1, 2].flatMap((q) => ['gd', 'lngd'].map((algo) => resolveConfig(DEFAULT_CONFIG, base, { q, algo, seed: 80 + q })));
+    configs.push(resolveConfig(DEFAULT_CONFIG, base, { q: 2, algo: 'gd', seed: 81, eta: 1e30 }), resolveConfig(DEFAULT_CONFIG, base, { q: 1, algo: 'lngd', seed: 82, eta: 1e30 }));
+    const fused = await trainBatch(configs, { kernels: 'auto' });
+    const unfused = await trainBatch(configs, { kernels: 'wasm-unfused' });
+    expect([fused[0].batch.kernels, unfused[0].batch.kernels]).toEqual(['wasm', 'wasm-unfused']);
+    expect(fused.some((r) => r.final.diverged)).toBe(true);
+    expect(JSON.stringify(fused.map((r) => [r.trajectory, r.final]))).toBe(JSON.stringify(unfused.map((r) => [r.trajectory, r.final])));
   }, 60_000);
 
   it('on another tfjs backend (cpu): typed-array loops with the matMuls on tfjs, the same trajectories', async () => {

@@ -65,7 +65,7 @@ export interface ProgramOptions {
   /** read the per-run losses back every this many steps (and at every measurement); default 32 */
   checkEvery?: number;
   /** the step's kernels: tfjs-wasm's own when the backend is wasm ('auto'), or typed-array loops */
-  kernels?: 'auto' | 'js';
+  kernels?: 'auto' | 'js' | 'wasm-unfused';
 }
 
 /** Statistics of one program, for the batch layout record and the bench. */
@@ -341,7 +341,7 @@ export class BatchProgram {
     // The step's buffers.
     const b = this.buf;
     const states = S * block, samples = S * V * n, sums = S * V * a;
-    for (const name of ['X', 'XC', 'Z', 'R', 'U']) b[name] = k.alloc(states);
+    for (const name of ['X', 'XC', 'Z', 'R']) b[name] = k.alloc(states);
     b.Z0 = k.alloc(states, Z0);
     b.ETA = k.alloc(states, ETA);
     // A = R^q and T = R^(q-1) (the factor q is in ETA); q = 1: T = step(R)
@@ -371,17 +371,19 @@ export class BatchProgram {
   private forward(lossRow: Buf): void {
     const { k, buf: b, C, a, n, V, S } = this;
     for (const blk of this.blocks) k.matMul(blk.X, blk.Gaug, C, a, a, blk.Z);
-    k.binary('add', b.Z, b.Z0, b.Z);
-    k.unary('relu', b.Z, b.R);
     const q = this.q;
-    if (q === 1) k.unary('step', b.R, b.T);
-    else if (q === 2) k.unary('square', b.R, b.A);
-    else {
+    if (q <= 2) {
+      // one pass: Z += Z0, R = relu(Z), A = R^q, F = the filter sums of A
+      k.activate(b.Z, b.Z0, b.R, q === 2 ? b.A : null, b.JM, S * V, 2 * this.m, a, b.F);
+      if (q === 1) k.unary('step', b.R, b.T);
+    } else {
+      k.binary('add', b.Z, b.Z0, b.Z);
+      k.unary('relu', b.Z, b.R);
       if (q === 3) k.unary('square', b.R, b.T);
       else k.binary('pow', b.R, b.QM1, b.T);
       k.binary('mul', b.T, b.R, b.A);
+      k.reduceRows(b.A, b.JM, S * V, 2 * this.m, a, b.F);
     }
-    k.reduceRows(b.A, b.JM, S * V, 2 * this.m, a, b.F);
     this.outputs();
     // smoothed loss (1 - a/2) l(z) + (a/2) l(-z) = softplus(-z) + (a/2) z; for a = 0 the term
     // 0 * z is 0, or NaN when z is infinite: a non-finite output then shows in the loss.
@@ -406,9 +408,8 @@ export class BatchProgram {
   private update(): void {
     const { k, buf: b, V, a, S } = this;
     this.classSums();
-    k.binary('mul', b.T, b.gAug, b.U, [S * V, 2 * this.m, a]);
-    k.binary('mul', b.U, b.ETA, b.U);
-    k.binary('sub', b.X, b.U, b.X);
+    // X -= (T gAug) ETA, gAug repeated over each run's 2m filters
+    k.descend(b.X, b.T, b.gAug, b.ETA, S * V, 2 * this.m, a);
   }
 
   /**
@@ -513,9 +514,12 @@ export class BatchProgram {
     const sets = [...new Set(which.map((r) => this.slotOf[r].s))];
     for (const s of sets) {
       k.matMul(this.blocks[s].X, this.tests[s].Gt, C, a, nTest, b.PT);
-      k.binary('add', b.PT, this.tests[s].P0t, b.PT);
-      k.unary('relu', b.PT, b.PR);
-      k.reduceRows(this.power(b.PR, b.PA), b.JM, V, twoM, nTest, this.testRows[s]);
+      if (this.q <= 2) k.activate(b.PT, this.tests[s].P0t, b.PR, this.q === 2 ? b.PA : null, b.JM, V, twoM, nTest, this.testRows[s]);
+      else {
+        k.binary('add', b.PT, this.tests[s].P0t, b.PT);
+        k.unary('relu', b.PT, b.PR);
+        k.reduceRows(this.power(b.PR, b.PA), b.JM, V, twoM, nTest, this.testRows[s]);
+      }
     }
     const testF = k.read(b.testF);
     which.forEach((r) => {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { activateJs, descendJs, FusedExports, fusedKernels, isWasmMemory } from './fusedKernels';
 
 /**
  * The kernels a batched program's step is made of (program.ts), over float32 buffers it allocates
@@ -25,7 +26,7 @@ export interface Buf {
 export type UnaryOp = 'relu' | 'square' | 'neg' | 'sigmoid' | 'softplus' | 'step';
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'pow';
 
-export type KernelsName = 'wasm' | 'js' | 'js+tf-matmul';
+export type KernelsName = 'wasm' | 'wasm-unfused' | 'js' | 'js+tf-matmul';
 
 export interface StepKernels {
   readonly name: KernelsName;
@@ -59,6 +60,17 @@ export interface StepKernels {
   sum(x: Buf, reduce: number, out: Buf): void;
   /** out[g, c] = sum_k w[k] x[g, k, c] (x: groups x K x cols), w constant */
   reduceRows(x: Buf, w: Buf, groups: number, K: number, cols: number, out: Buf): void;
+  /**
+   * A step's forward activation in one pass (fusedKernels.ts), buffers [groups][K][cols]:
+   * Z = Z + Z0, R = relu(Z), A = R^2 (A null: the activation is R itself), out[g, c] =
+   * sum_k w[k] A[g, k, c]. The same values as add, relu, square and reduceRows in turn.
+   */
+  activate(Z: Buf, Z0: Buf, R: Buf, A: Buf | null, w: Buf, groups: number, K: number, cols: number, out: Buf): void;
+  /**
+   * X[g, k, c] -= (T[g, k, c] B[g, c]) E[g, k, c] in one pass: the same values as a broadcast
+   * mul, a mul and a sub in turn.
+   */
+  descend(X: Buf, T: Buf, B: Buf, E: Buf, groups: number, K: number, cols: number): void;
   dispose(): void;
 }
 
@@ -67,9 +79,10 @@ export interface StepKernels {
  * (tfjs-node, cpu) typed-array loops with the matMuls on tfjs (its right operands uploaded once);
  * `js`: typed-array loops only.
  */
-export function stepKernels(prefer: 'auto' | 'js' = 'auto'): StepKernels {
-  if (prefer === 'auto' && tf.getBackend() === 'wasm') {
-    const k = WasmKernels.create();
+export function stepKernels(prefer: 'auto' | 'js' | 'wasm-unfused' = 'auto'): StepKernels {
+  if (prefer !== 'js' && tf.getBackend() === 'wasm') {
+    // 'wasm-unfused': the fused passes as the kernel sequences they replace (for the tests)
+    const k = WasmKernels.create(prefer === 'auto');
     if (k) return k;
   }
   return new JsKernels(prefer === 'auto');
@@ -79,6 +92,7 @@ export function stepKernels(prefer: 'auto' | 'js' = 'auto'): StepKernels {
 // wasm: tfjs-backend-wasm's exported kernels
 
 interface WasmModule {
+  asm?: { memory?: unknown };
   HEAPF32: Float32Array;
   HEAP32: Int32Array;
   _malloc(bytes: number): number;
@@ -105,24 +119,29 @@ const BINARY: Record<BinaryOp, string> = { add: '_Add', sub: '_Sub', mul: '_Mult
 const NEEDED = ['_BatchMatMul', '_Transpose', '_Mean', '_Sum', ...Object.values(UNARY), ...Object.values(BINARY)];
 
 class WasmKernels implements StepKernels {
-  readonly name = 'wasm' as const;
+  readonly name: 'wasm' | 'wasm-unfused';
   private readonly ids: number[] = [];
   private readonly mallocs: number[] = [];
   private readonly shapes = new Map<number | string, number>();
   private readonly scratch = new Map<number, WasmBuf>();
   private readonly fn: Record<string, Fn> = {};
+  /** the fused passes on the backend's memory; null: they run as the kernel sequences they replace */
+  private readonly fused: FusedExports | null;
 
-  private constructor(private readonly backend: WasmBackend) {
+  private constructor(private readonly backend: WasmBackend, fused: boolean) {
     for (const k of NEEDED) this.fn[k] = backend.wasm[k] as Fn;
+    const memory = backend.wasm.asm?.memory;
+    this.fused = fused && isWasmMemory(memory) ? fusedKernels(memory) : null;
+    this.name = this.fused ? 'wasm' : 'wasm-unfused';
   }
 
   /** null when the backend does not expose what is needed (another tfjs-backend-wasm version). */
-  static create(): WasmKernels | null {
+  static create(fused = true): WasmKernels | null {
     const b = tf.backend() as unknown as Partial<WasmBackend>;
     const w = b.wasm;
     if (!w || typeof b.dataIdNextNumber !== 'number' || !w.tfjs || typeof w._malloc !== 'function') return null;
     if (!NEEDED.every((k) => typeof w[k] === 'function')) return null;
-    return new WasmKernels(b as WasmBackend);
+    return new WasmKernels(b as WasmBackend, fused);
   }
 
   private get heap(): Float32Array {
@@ -244,6 +263,36 @@ class WasmKernels implements StepKernels {
     }
     this.fn._Transpose((x as WasmBuf).id, this.shape(groups, K, cols), 3, F32, t.id, this.shape(0, 2, 1), 3);
     this.matMul(t, w, groups * cols, K, 1, out);
+  }
+
+  activate(Z: Buf, Z0: Buf, R: Buf, A: Buf | null, w: Buf, groups: number, K: number, cols: number, out: Buf): void {
+    const f = this.fused;
+    const p = (b: Buf) => (b as WasmBuf).offset;
+    if (f) {
+      if (A) f.activateSquare(p(Z), p(Z0), p(R), p(A), p(w), p(out), groups, K, cols);
+      else f.activate(p(Z), p(Z0), p(R), p(R), p(w), p(out), groups, K, cols);
+      return;
+    }
+    this.binary('add', Z, Z0, Z);
+    this.unary('relu', Z, R);
+    if (A) this.unary('square', R, A);
+    this.reduceRows(A ?? R, w, groups, K, cols, out);
+  }
+
+  descend(X: Buf, T: Buf, B: Buf, E: Buf, groups: number, K: number, cols: number): void {
+    const f = this.fused;
+    if (f) {
+      f.descend((X as WasmBuf).offset, (T as WasmBuf).offset, (B as WasmBuf).offset, (E as WasmBuf).offset, groups, K, cols);
+      return;
+    }
+    let u = this.scratch.get(-X.size);
+    if (!u) {
+      u = this.alloc(X.size) as WasmBuf;
+      this.scratch.set(-X.size, u);
+    }
+    this.binary('mul', T, B, u, [groups, K, cols]);
+    this.binary('mul', u, E, u);
+    this.binary('sub', X, u, X);
   }
 
   dispose(): void {
@@ -378,6 +427,16 @@ class JsKernels implements StepKernels {
       for (let k = 0; k < reduce; k++) s += X[i * reduce + k];
       O[i] = s;
     }
+  }
+
+  activate(Z: Buf, Z0: Buf, R: Buf, A: Buf | null, w: Buf, groups: number, K: number, cols: number, out: Buf): void {
+    const d = (b: Buf) => (b as JsBuf).data;
+    activateJs(d(Z), d(Z0), d(R), A ? d(A) : null, d(w), d(out), groups, K, cols);
+  }
+
+  descend(X: Buf, T: Buf, B: Buf, E: Buf, groups: number, K: number, cols: number): void {
+    const d = (b: Buf) => (b as JsBuf).data;
+    descendJs(d(X), d(T), d(B), d(E), groups, K, cols);
   }
 
   reduceRows(x: Buf, w: Buf, groups: number, K: number, cols: number, out: Buf): void {

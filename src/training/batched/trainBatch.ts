@@ -33,7 +33,7 @@ export interface BatchOptions {
   /** upper bound on C x N (state elements) of one program (default 4e6) */
   maxStateElements?: number;
   /** the programs' step kernels (program.ts ProgramOptions.kernels; default auto) */
-  kernels?: 'auto' | 'js';
+  kernels?: 'auto' | 'js' | 'wasm-unfused';
 }
 
 /** Where a run was trained: recorded in its result (`batch`). */
