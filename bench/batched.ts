@@ -8,7 +8,9 @@
  *   paper size: n 200, nTest 2000, d 2000, m 20 (the paper-a-main preset)
  *   claim size: n 30, nTest 1000, d 1200, m 20
  * claimcheck: `node bin/claimcheck.js sweep --preset paper-a-main [--set ...] --axis seed=1..8
- * --grid 8 --algo gd,lngd --workers 2` (2 workers, each with one batch of 8 runs); the peer:
+ * --grid 8 --algo gd,lngd`, the command of the issue, with claimcheck's own choice of workers (one
+ * per core, each with one batch of 8 runs; in its own process below ~1 s of training, the claim
+ * size: plan.ts inProcessPays); the peer:
  * `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 python3 bench/numpy_peer.py
  * ...` (this machine sets OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, which slow OpenBLAS down; they are
  * unset for the peer's command alone). The two alternate, round by round; the ratio is
@@ -44,7 +46,7 @@ export interface WorkloadResult {
   name: string;
   shape: Workload['shape'];
   steps: number;
-  claimcheck: { command: string; seconds: number[]; median: number; ok: boolean; error?: string };
+  claimcheck: { command: string; seconds: number[]; median: number; ok: boolean; error?: string; workers?: number };
   peer: {
     command: string;
     seconds: number[];
@@ -97,14 +99,14 @@ export function benchWorkloads(root: string, opts: { rounds: number; steps: numb
     const stepSet = opts.steps === 2000 ? [] : [`steps=${opts.steps}`];
     const sets = [...w.set, ...stepSet].flatMap((s) => ['--set', s]);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claimcheck-bench-'));
-    const ccArgs = [path.join(root, 'bin', 'claimcheck.js'), 'sweep', '--preset', 'paper-a-main', ...sets, '--axis', 'seed=1..8', '--grid', '8', '--algo', 'gd,lngd', '--workers', '2', '--quiet', '--json'];
+    const ccArgs = [path.join(root, 'bin', 'claimcheck.js'), 'sweep', '--preset', 'paper-a-main', ...sets, '--axis', 'seed=1..8', '--grid', '8', '--algo', 'gd,lngd', '--quiet', '--json'];
     const peerArgs = [path.join(root, 'bench', 'numpy_peer.py'), '--n', String(w.shape.n), '--ntest', String(w.shape.nTest), '--d', String(w.shape.d), '--m', String(w.shape.m),
       '--seeds', '8', '--algos', 'gd,lngd', '--steps', String(opts.steps), '--eval-every', '100', '--q', '2', '--p', '0.1', '--A', '2', '--sigma-p', '0.5', '--sigma0', '0.01', '--eta', '1'];
     const r: WorkloadResult = {
       name: w.name,
       shape: w.shape,
       steps: opts.steps,
-      claimcheck: { command: `node bin/claimcheck.js sweep --preset paper-a-main ${[...sets].join(' ')} --axis seed=1..8 --grid 8 --algo gd,lngd --workers 2`.replace(/\s+/g, ' '), seconds: [], median: NaN, ok: true },
+      claimcheck: { command: `node bin/claimcheck.js sweep --preset paper-a-main ${[...sets].join(' ')} --axis seed=1..8 --grid 8 --algo gd,lngd`.replace(/\s+/g, ' '), seconds: [], median: NaN, ok: true },
       peer: { command: `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 python3 bench/numpy_peer.py ${peerArgs.slice(1).join(' ')}`, seconds: [], median: NaN, ok: missing === null, ...(missing ? { skipped: missing } : {}) },
       ratio: NaN,
       target: WORKLOAD_TARGETS[w.name],
@@ -132,6 +134,9 @@ export function benchWorkloads(root: string, opts: { rounds: number; steps: numb
               const by: Record<string, number[]> = {};
               for (const pt of summary.points) if (typeof pt.value === 'number') (by[pt.series] ??= []).push(pt.value);
               r.claimcheckTestError = Object.fromEntries(Object.entries(by).map(([s2, v]) => [s2, v.reduce((a, b) => a + b, 0) / v.length]));
+              // the workers the sweep chose (run.json)
+              const meta = JSON.parse(fs.readFileSync(path.join(out, 'run.json'), 'utf8')) as { workers?: number };
+              r.claimcheck.workers = meta.workers;
             } catch {
               // the summary is informational
             }
@@ -350,7 +355,7 @@ export function renderBatched(b: { workloads: WorkloadResult[]; batchSizes: { ro
       `${fx(w.ratio)}x`,
       `>= ${w.target}x`,
       Number.isFinite(w.ratio) ? (w.pass ? 'PASS' : 'FAIL') : 'n/a',
-      '2 workers x 1 batch of 8',
+      w.claimcheck.workers === undefined ? '?' : w.claimcheck.workers === 0 ? 'in its own process, 1 batch of 16' : `${w.claimcheck.workers} workers x 1 batch of ${16 / w.claimcheck.workers}`,
       blas ? `${blas.kernel ?? '?'}, ${blas.threads ?? '?'} threads (${blas.source})` : '',
     ]);
   }

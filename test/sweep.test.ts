@@ -39,6 +39,30 @@ describe('sweep designs', () => {
 });
 
 describe('claimcheck sweep and report', () => {
+  it('a sweep under ~1 s of training trains in its own process unless told otherwise; run.json says where', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-sweep-'));
+    const args = ['sweep', '--preset', 'small', '--set', 'steps=30', '--set', 'evalEvery=10', '--set', 'nTest=100', '--axis', 'seed=1..3', '--grid', '3', '--algo', 'gd,lngd'];
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.CLAIMCHECK_WORKERS;
+    const run = (dir: string, extra: string[], e = env) => {
+      const r = spawnSync(process.execPath, [BIN, ...args, ...extra, '--out', path.join(tmp, dir)], { encoding: 'utf8', env: e });
+      expect(r.status, r.stderr).toBe(0);
+      const meta = JSON.parse(fs.readFileSync(path.join(tmp, dir, 'run.json'), 'utf8'));
+      const points = JSON.parse(fs.readFileSync(path.join(tmp, dir, 'summary.json'), 'utf8')).points.map(strip);
+      return { stderr: r.stderr, workers: meta.workers, points };
+    };
+    const auto = run('auto', []);
+    expect(auto.workers).toBe(0);
+    expect(auto.stderr).toMatch(/6 runs, under 1 s of training by estimate: trained in this process/);
+    const forced = run('forced', ['--workers', '2']);
+    expect(forced.workers).toBe(2);
+    expect(forced.stderr).not.toMatch(/in this process/);
+    expect(run('env', [], { ...env, CLAIMCHECK_WORKERS: '1' }).workers).toBe(1);
+    expect(run('quiet', ['--quiet']).stderr).toBe('');
+    // the same values wherever they were trained
+    expect(forced.points).toEqual(auto.points);
+  }, 120_000);
+
   it('two shards merged with report --merge equal the unsharded run, and report --from re-renders', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-sweep-'));
     const args = ['sweep', '--preset', 'small', '--set', 'steps=30', '--set', 'evalEvery=10', '--set', 'nTest=100',

@@ -5,7 +5,7 @@ import { DEFAULT_CONFIG, resolveConfig, TrainConfig } from '../src/training/conf
 import type { Measurement } from '../src/training/measure';
 import { train, TrainResult } from '../src/training/train';
 import { trainBatch } from '../src/training/batched/trainBatch';
-import { planBatches } from '../src/training/batched/plan';
+import { inProcessPays, planBatches, runSeconds } from '../src/training/batched/plan';
 import { stream, fillNormal } from '../src/util/rng';
 
 /**
@@ -278,6 +278,19 @@ describe('batches for the workers (sweeps)', () => {
     // at most 64 runs a batch
     const many = Array.from({ length: 200 }, (_, k) => cfg({ seed: k + 1 }));
     expect(Math.max(...planBatches(many, 2).map((b) => b.length))).toBeLessThanOrEqual(64);
+  });
+
+  it('small work trains in the calling process: the claim-size sweep of 16 runs, not 64, not the paper size, not unbatched runs', () => {
+    const claimSize = (seed: number, algo: string, over = {}) => resolveConfig(DEFAULT_CONFIG, { n: 30, nTest: 1000, d: 1200, m: 20, steps: 2000, evalEvery: 100, seed, algo, ...over });
+    const sweep = (seeds: number, over = {}) => Array.from({ length: seeds }, (_, s) => ['gd', 'lngd'].map((algo) => claimSize(s + 1, algo, over))).flat();
+    expect(inProcessPays(sweep(8))).toBe(true);
+    expect(inProcessPays(sweep(32))).toBe(false);
+    expect(inProcessPays(sweep(8, { n: 200, nTest: 2000, d: 2000 }))).toBe(false);
+    expect(inProcessPays(sweep(8, { momentum: 0.9 }))).toBe(false);
+    expect(inProcessPays(sweep(8), 'weight')).toBe(false);
+    // the estimate grows with every size that costs time
+    const base = runSeconds(claimSize(1, 'gd'));
+    for (const over of [{ n: 60 }, { m: 40 }, { steps: 4000 }, { d: 2400 }, { nTest: 2000 }]) expect(runSeconds(claimSize(1, 'gd', over)), JSON.stringify(over)).toBeGreaterThan(base);
   });
 });
 

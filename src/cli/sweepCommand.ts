@@ -9,7 +9,8 @@ import { parseAxis } from '../sweep/axes';
 import { DesignPoint, gridDesign, randomDesign } from '../sweep/design';
 import { parseShard, inShard, Shard, shardLabel } from '../engine/shard';
 import { pointToSettings } from '../sweep/axes';
-import { ConfigError, resolveConfig } from '../training/config';
+import { ConfigError, resolveConfig, type TrainConfig } from '../training/config';
+import { inProcessPays, IN_PROCESS_SECONDS } from '../training/batched/plan';
 import { checkModelRange, checkResources, parseAllow, Allowable, ResourceError } from '../training/limits';
 import { chooseEngine } from '../training/engineChoice';
 import { describeError, RunError } from '../util/errors';
@@ -17,7 +18,7 @@ import { METRICS, runSweep, SweepSpec } from '../sweep/run';
 import type { SweepRunMeta } from '../sweep/summarize';
 import { parseAlgo } from '../training/config';
 import { gitRevisionAsync } from '../report/runInfo';
-import { FlagSpec, parseArgs, reproduceCommand, UsageError, usage } from './args';
+import { FlagSpec, parseArgs, type ParsedFlags, reproduceCommand, UsageError, usage } from './args';
 import { COMMON_FLAGS, engineFromFlag, loadClaimsFrom, profileFromFlag, reportsBase, TIER_FLAGS, tiersFromFlags } from './common';
 import { configFromFlags } from './trainCommand';
 import { registerBuiltinPapers } from './main';
@@ -87,16 +88,17 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     profile: typeof flags.constants === 'string' ? flags.constants : 'default',
   };
   const profile = profileFromFlag(flags.constants);
-  const workers = typeof flags.workers === 'number' ? flags.workers : defaultWorkers();
   // every point is checked before a folder is made: a bad axis range is one line, not a half-made run
-  const jobs = validateDesign(spec, design, shard, parseAllow(flags.allow), workers);
+  const { jobs, configs } = validateDesign(spec, design, shard, parseAllow(flags.allow));
+  const workers = chooseWorkers(flags, spec, configs);
+  if (workers > 1) checkConcurrentMemory(spec, configs, Math.min(workers, cores(), jobs));
   const resume = Boolean(flags.resume);
   const dir = resolveRunDir(reportsBase(), 'sweep', flags.out as string | undefined, resume);
   const command = reproduceCommand('sweep', argv, FLAGS);
   const meta: SweepRunMeta = { kind: 'sweep', argv: ['claimcheck', 'sweep', ...argv], startedAt: new Date().toISOString(), spec, command, shards: [shardLabel(shard)] };
   // a fresh run that fails before storing anything leaves no folder behind (runSession)
   const session = openRunSession<SweepPoint>({
-    dir, meta: meta as unknown as RunMeta, resume, label: 'sweep', total: design.length, quiet: Boolean(flags.quiet), workers,
+    dir, meta: meta as unknown as RunMeta, resume, label: 'sweep', total: jobs, quiet: Boolean(flags.quiet), workers,
     // a fresh run has every job to do: its workers start now, while this process loads the rest
     poolOptions: { ...(typeof flags.timeout === 'number' ? { timeoutMs: flags.timeout * 1000 } : {}), prestart: resume ? 0 : jobs },
   });
@@ -114,7 +116,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   // disconnect (the writing below is synchronous)
   const closed = session.close();
   await new Promise((r) => setImmediate(r));
-  const metaDone: SweepRunMeta = { ...meta, seconds: (Date.now() - t0) / 1000, finishedAt: new Date().toISOString(), gitRevision: await revision };
+  const metaDone: SweepRunMeta = { ...meta, seconds: (Date.now() - t0) / 1000, workers, finishedAt: new Date().toISOString(), gitRevision: await revision };
   let summary;
   try {
     atomicWriteJson(path.join(dir, 'run.json'), metaDone);
@@ -138,11 +140,11 @@ export async function sweepCommand(argv: string[]): Promise<number> {
  * `--allow tau`, and the largest point fits in memory with `workers` of them at once. Returns the
  * number of jobs (points times series) of this shard.
  */
-function validateDesign(spec: SweepSpec, design: DesignPoint[], shard: Shard, allow: Set<Allowable>, workers: number): number {
+function validateDesign(spec: SweepSpec, design: DesignPoint[], shard: Shard, allow: Set<Allowable>): { jobs: number; configs: TrainConfig[] } {
   const points = design.filter((dp) => inShard(dp.index, shard));
   const series = spec.target.kind === 'metric' ? spec.target.algos : [null];
   const axisNames = spec.axes.map((a) => a.name).join(', ');
-  let largest: { bytes: number; config: ReturnType<typeof resolveConfig>; engine: ReturnType<typeof chooseEngine> } | null = null;
+  const configs: TrainConfig[] = [];
   for (const dp of points) {
     const where = `--axis ${axisNames}: at the point ${Object.entries(dp.point).map(([k, v]) => `${k}=${v}`).join(' ')}: `;
     for (const algo of series) {
@@ -155,18 +157,39 @@ function validateDesign(spec: SweepSpec, design: DesignPoint[], shard: Shard, al
       }
       checkModelRange(config, allow, where);
       if (spec.target.kind !== 'metric') continue;
-      const engine = chooseEngine(config, spec.engine);
-      let est;
       try {
-        est = checkResources(config, engine);
+        checkResources(config, chooseEngine(config, spec.engine));
       } catch (e) {
         if (e instanceof ResourceError) throw new ResourceError(`${where}${e.message}`);
         throw e;
       }
-      if (!largest || est.totalBytes > largest.bytes) largest = { bytes: est.totalBytes, config, engine };
+      configs.push(config);
     }
   }
-  const jobs = points.length * series.length;
-  if (largest && workers > 1) checkResources(largest.config, largest.engine, { concurrent: Math.min(workers, cores(), jobs) });
-  return jobs;
+  return { jobs: points.length * series.length, configs };
+}
+
+/** The largest point of a metric sweep must fit in memory `concurrent` times at once. */
+function checkConcurrentMemory(spec: SweepSpec, configs: TrainConfig[], concurrent: number): void {
+  let largest: { bytes: number; config: TrainConfig } | null = null;
+  for (const config of configs) {
+    const bytes = checkResources(config, chooseEngine(config, spec.engine)).totalBytes;
+    if (!largest || bytes > largest.bytes) largest = { bytes, config };
+  }
+  if (largest) checkResources(largest.config, chooseEngine(largest.config, spec.engine), { concurrent });
+}
+
+/**
+ * --workers, else CLAIMCHECK_WORKERS, else one worker per core, except for a metric sweep so small
+ * that its runs train faster in this process than on workers started for them (plan.ts
+ * inProcessPays: under ~1 s of estimated training).
+ */
+function chooseWorkers(flags: ParsedFlags, spec: SweepSpec, configs: TrainConfig[]): number {
+  if (typeof flags.workers === 'number') return flags.workers;
+  const env = process.env.CLAIMCHECK_WORKERS;
+  if ((env === undefined || env === '') && spec.target.kind === 'metric' && configs.length > 0 && inProcessPays(configs, spec.engine)) {
+    if (!flags.quiet) process.stderr.write(`claimcheck sweep: ${configs.length} runs, under ${IN_PROCESS_SECONDS} s of training by estimate: trained in this process (workers would cost more to start than they save; --workers N to use them)\n`);
+    return 0;
+  }
+  return defaultWorkers();
 }

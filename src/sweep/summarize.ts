@@ -15,6 +15,8 @@ export interface SweepRunMeta {
   command: string;
   shards: string[];
   seconds?: number;
+  /** worker processes the (last shard of the) sweep trained on; 0 = in the command's own process */
+  workers?: number;
   /** when the (last shard of the) sweep finished, and at which claimcheck revision */
   finishedAt?: string;
   gitRevision?: string | null;

@@ -1,4 +1,4 @@
-import type { TrainConfig } from '../config';
+import { modelOf, momentumOf, patchesOf, samRhoOf, sourceOf, type EngineChoice, type TrainConfig } from '../config';
 
 /**
  * How runs are grouped for the batched trainer (trainBatch.ts), without loading the trainer (and
@@ -19,15 +19,39 @@ export function shapeKey(c: TrainConfig): string {
 }
 
 /**
- * Rough seconds of a run in a batched program on one core (tfjs-wasm): its Gram products
- * (2 (2m) (n+2)^2 flops a step at ~30 GFLOP/s), its share of a step's other kernels (~12 us a run
- * at the claim size, measured), and its data set's set-up (the test cross-Gram and the test
- * noise), for balancing batches across workers.
+ * Rough seconds of a run in a batched program on one core (tfjs-wasm), measured on the README's
+ * machine: its Gram products (2 (2m) (n+2)^2 flops a step at ~30 GFLOP/s), its share of a step's
+ * other kernels and host work (~6 us a run), and its data set's set-up (the test cross-Gram at
+ * ~30 GFLOP/s and ~4 ns per test-noise value drawn). For balancing batches across workers, and
+ * for deciding whether workers are worth starting (inProcessPays).
  */
 export function runSeconds(c: TrainConfig): number {
-  const step = (4 * c.m * (c.n + 2) ** 2) / 3e10 + 1.2e-5;
-  const setup = (2 * c.nTest * c.d * (c.n + 2 * c.m + 1)) / 3e10 + c.nTest * c.d * 1e-8;
+  const step = (4 * c.m * (c.n + 2) ** 2) / 3e10 + 6e-6;
+  const setup = (2 * c.nTest * c.d * (c.n + 2 * c.m + 1)) / 3e10 + c.nTest * c.d * 4e-9;
   return (c.steps + 1) * step + setup;
+}
+
+/**
+ * Below this much estimated training (runSeconds summed, one core), runs train faster in the
+ * calling process than on forked workers. Measured with `claimcheck sweep` on the README's 2-core
+ * machine: a worker costs a node start, tfjs and a JIT warm-up of its own (~0.3 s of CPU), and two
+ * workers run at ~1.5x one process's speed, not 2x; in-process won below ~38 runs at the claim size
+ * (~1.1 s estimated) and lost from 4 runs at the paper size (~1.2 s).
+ */
+export const IN_PROCESS_SECONDS = 1;
+
+/**
+ * Whether training `configs` in this process beats forking workers: every run batches (runs that
+ * train one by one cost far more than runSeconds says) and their estimated work is below
+ * IN_PROCESS_SECONDS.
+ */
+export function inProcessPays(configs: TrainConfig[], engine: EngineChoice = 'auto'): boolean {
+  let total = 0;
+  for (const c of configs) {
+    if (notBatchable(c, engine) !== null) return false;
+    total += runSeconds(c);
+  }
+  return total < IN_PROCESS_SECONDS;
 }
 
 /**
@@ -67,4 +91,26 @@ export function planBatches(configs: TrainConfig[], workers: number, maxRuns = 6
     target.shapes.add(shape);
   }
   return batches.filter((b) => b.runs.length > 0).sort((a, b) => b.cost - a.cost).map((b) => b.runs.sort((x, y) => x - y));
+}
+
+/**
+ * Why a run cannot join a batched program, or null when it can: an engine other than auto or
+ * coefficient, a non-integer q (the kernels' activation powers assume an integer q), momentum, SAM,
+ * or K > 2 patches (the programs hold one noise column per sample and plain GD steps). Those runs
+ * are trained one by one by train().
+ */
+export function notBatchable(c: TrainConfig, engine: EngineChoice = 'auto'): string | null {
+  if (!(engine === 'auto' || engine === 'coefficient')) return `engine ${engine} requested`;
+  if (!(Number.isInteger(c.q) && c.q >= 1)) return `non-integer q=${c.q}`;
+  if (momentumOf(c) !== 0) return `momentum=${momentumOf(c)}`;
+  if (samRhoOf(c) !== 0) return `samRho=${samRhoOf(c)}`;
+  if (patchesOf(c) !== 2) return `K=${patchesOf(c)} patches`;
+  if (sourceOf(c) !== 'synthetic') return `source ${sourceOf(c)}`;
+  // the programs run the two-layer coefficient recurrences; three-layer trains on the autodiff engine
+  if (modelOf(c) !== 'two-layer') return `model ${modelOf(c)}`;
+  return null;
+}
+
+export function batchable(c: TrainConfig, engine: EngineChoice = 'auto'): boolean {
+  return notBatchable(c, engine) === null;
 }

@@ -1,10 +1,10 @@
 import { initBackend } from '../../backend/backend';
 import { Dataset, initWeights, makeDataset } from '../../data/signalNoise';
-import { modelOf, momentumOf, patchesOf, samRhoOf, sourceOf, type EngineChoice, type TrainConfig } from '../config';
+import { type EngineChoice, type TrainConfig } from '../config';
 import { train, TrainResult } from '../train';
 import { checkResources } from '../limits';
 import { BatchProgram, BatchRun, ProgramStats, RunOutcome } from './program';
-import { dataKey, initKey, shapeKey } from './plan';
+import { dataKey, initKey, notBatchable, shapeKey } from './plan';
 import type { KernelsName } from './stepKernels';
 
 /**
@@ -57,27 +57,7 @@ export interface BatchLayout {
 
 export type BatchedTrainResult = TrainResult & { batch: BatchLayout };
 
-/**
- * Why a run cannot join a batched program, or null when it can: an engine other than auto or
- * coefficient, a non-integer q (the kernels' activation powers assume an integer q), momentum, SAM,
- * or K > 2 patches (the programs hold one noise column per sample and plain GD steps). Those runs
- * are trained one by one by train().
- */
-export function notBatchable(c: TrainConfig, engine: EngineChoice = 'auto'): string | null {
-  if (!(engine === 'auto' || engine === 'coefficient')) return `engine ${engine} requested`;
-  if (!(Number.isInteger(c.q) && c.q >= 1)) return `non-integer q=${c.q}`;
-  if (momentumOf(c) !== 0) return `momentum=${momentumOf(c)}`;
-  if (samRhoOf(c) !== 0) return `samRho=${samRhoOf(c)}`;
-  if (patchesOf(c) !== 2) return `K=${patchesOf(c)} patches`;
-  if (sourceOf(c) !== 'synthetic') return `source ${sourceOf(c)}`;
-  // the programs run the two-layer coefficient recurrences; three-layer trains on the autodiff engine
-  if (modelOf(c) !== 'two-layer') return `model ${modelOf(c)}`;
-  return null;
-}
-
-export function batchable(c: TrainConfig, engine: EngineChoice = 'auto'): boolean {
-  return notBatchable(c, engine) === null;
-}
+export { batchable, notBatchable } from './plan';
 
 /** Train every config; results in the order of the configs. */
 export async function trainBatch(configs: TrainConfig[], opts: BatchOptions = {}): Promise<BatchedTrainResult[]> {
