@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import { drawTestNoiseF32, initWeights, makeDataset, type Dataset } from '../src/data/signalNoise';
 import { DEFAULT_CONFIG, resolveConfig, type TrainConfig } from '../src/training/config';
-import { fillNormal, fillNormal32, stream, type Rng } from '../src/util/rng';
+import { fillNormal, fillNormal32, stream, useJsNormals, type Rng } from '../src/util/rng';
+import { normalsModuleBytes } from '../src/util/normalsWasm';
+import { afterAll } from 'vitest';
 
 /**
  * Issue 8 (throughput): the faster bulk normals (src/util/rng.ts) and data drawing
@@ -158,7 +160,15 @@ describe('bulk normals (fillNormal, fillNormal32)', () => {
     expect(tail).toBeGreaterThan(5);
   });
 
-  it.each(cases)('seed %i stream %s: one fill, fills over split ranges and the float32 fill give the oracle values', (seed, name, n, sd) => {
+  afterAll(() => useJsNormals(false));
+  it('the WebAssembly generator is a valid module', () => {
+    expect(WebAssembly.validate(normalsModuleBytes(ZIG.r))).toBe(true);
+  });
+
+  // both implementations of the loops: WebAssembly (the default) and JavaScript (the fallback)
+  const both = (['wasm', 'js'] as const).flatMap((engine) => cases.map((c) => [engine, ...c] as const));
+  it.each(both)('%s loops, seed %i stream %s: one fill, fills over split ranges and the float32 fill give the oracle values', (engine, seed, name, n, sd) => {
+    useJsNormals(engine === 'js');
     const expected = bulk(seed, name).fill(new Float64Array(n), sd);
     expectSame(fillNormal(stream(seed, name), new Float64Array(n), sd), expected, 'one fill');
     // ranges of uneven length continue the sequence

@@ -1,4 +1,5 @@
 import seedrandom from 'seedrandom';
+import { WasmNormals } from './normalsWasm';
 
 /**
  * Seeded random streams. Every random quantity of a run (data, init, test set, fixed flips,
@@ -90,6 +91,20 @@ class FastNormal {
    * float64 draw); keep the two in step.
    */
   fill(out: Float64Array, sd: number, from: number, to: number): void {
+    const w = wasmNormals();
+    if (w) w.fill(this.s, out, sd, from, to);
+    else this.fillJs(out, sd, from, to);
+  }
+
+  /** `fill` writing a Float32Array: out[o] = Math.fround(the float64 draw `fill` would write). */
+  fill32(out: Float32Array, sd: number, from: number, to: number): void {
+    const w = wasmNormals();
+    if (w) w.fill(this.s, out, sd, from, to);
+    else this.fill32Js(out, sd, from, to);
+  }
+
+  /** fill's loop in JavaScript (the WebAssembly one, normalsWasm.ts, is the same bit for bit) */
+  fillJs(out: Float64Array, sd: number, from: number, to: number): void {
     const st = this.s, X = ZIG.X, K = ZIG.K;
     let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
     let o = from;
@@ -121,8 +136,8 @@ class FastNormal {
     st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
   }
 
-  /** `fill` writing a Float32Array: out[o] = Math.fround(the float64 draw `fill` would write). */
-  fill32(out: Float32Array, sd: number, from: number, to: number): void {
+  /** fill32's loop in JavaScript */
+  fill32Js(out: Float32Array, sd: number, from: number, to: number): void {
     const st = this.s, X = ZIG.X, K = ZIG.K;
     let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
     let o = from;
@@ -213,6 +228,21 @@ const ZIG = (() => {
   K[n - 1] = 0;
   return { r, X, K, F };
 })();
+
+/**
+ * The generator's loops as WebAssembly (normalsWasm.ts: no JIT warm-up), made on first use; null
+ * where unavailable or switched off (CLAIMCHECK_NORMALS=js, or useJsNormals for the tests).
+ */
+let wasmGen: WasmNormals | null | undefined;
+function wasmNormals(): WasmNormals | null {
+  if (wasmGen === undefined) wasmGen = process.env.CLAIMCHECK_NORMALS === 'js' ? null : WasmNormals.create(ZIG);
+  return wasmGen;
+}
+
+/** Draw bulk normals with the JavaScript loops (true) or the WebAssembly ones where available (false). */
+export function useJsNormals(js: boolean): void {
+  wasmGen = js ? null : WasmNormals.create(ZIG);
+}
 
 const bulkSeeds = new WeakMap<Rng, string>();
 const fast = new WeakMap<Rng, FastNormal>();

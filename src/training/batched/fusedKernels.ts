@@ -1,4 +1,4 @@
-import { encodeModule, F32, FuncDef, I32, op, V128, ValType } from './wasmAsm';
+import { encodeModule, F32, FuncDef, I32, op, V128, ValType } from '../../util/wasmAsm';
 
 /**
  * The two passes of a batched step over the state (program.ts), fused into one WebAssembly SIMD

@@ -236,24 +236,25 @@ export class BatchProgram {
       const distinct = [...new Set(members.map(({ r }) => r.W0))];
       // X^T = [mu | xi^T | W0_1^T | W0_2^T ...] (d x c): one product with it gives every inner
       // product a data set needs, <., mu>, <., xi_i>, <., w0_r>, for the training noise (-> G), the
-      // initial filters (-> S0, P0) and the test noise (-> Gtest, P0test). The test noise zeta is
-      // drawn row-major (nTest x d) straight into the kernels' memory: no copy, no transpose.
+      // initial filters (-> S0, P0) and the test noise (-> Gtest, P0test). X (c x d) is written row
+      // by row (float64 -> float32) and transposed by a kernel; its rows are the operands xi and W0.
       const c = 1 + n + twoM * distinct.length;
       const U = 'uninitialized';
+      const Xall = k.alloc(c * d, U);
+      k.write(Xall, data.mu, 0);
+      k.write(Xall, data.train.xi, d);
+      distinct.forEach((W0, u) => k.write(Xall, W0, (1 + n + u * twoM) * d));
       const XT = k.alloc(d * c, U);
-      const xi = k.alloc(n * d, data.train.xi);
-      const W0s = distinct.map((W0) => k.alloc(twoM * d, W0));
-      // the test noise in blocks of rows (~1 MB): drawn into a host buffer, copied in, multiplied
+      k.transpose(Xall, c, d, XT);
+      const xi = k.view(Xall, d, n * d);
+      const W0s = distinct.map((_, u) => k.view(Xall, (1 + n + u * twoM) * d, twoM * d));
+      // the test noise zeta in blocks of rows (~1 MB): drawn into a host buffer, copied in, multiplied
       const blockRows = Math.max(1, Math.min(nTest, Math.floor(2 ** 18 / d)));
       const zetaHost = new Float32Array(blockRows * d);
       const zeta = k.alloc(blockRows * d, U);
       const gramB = k.alloc(n * c, U);
       const initB = distinct.map(() => k.alloc(twoM * c, U));
       const crossB = k.alloc(nTest * c, U);
-      const xt = k.live(XT);
-      for (let j = 0; j < d; j++) xt[j * c] = data.mu[j];
-      transposeInto(data.train.xi, n, d, xt, c, 1);
-      distinct.forEach((W0, u) => transposeInto(W0, twoM, d, xt, c, 1 + n + u * twoM));
       k.matMul(xi, XT, n, d, c, gramB); // n x c: [<xi_i, mu>, K, .]
       W0s.forEach((w, u) => k.matMul(w, XT, twoM, d, c, initB[u])); // [S0, P0, .]
       // nTest x c: [<zeta_k, mu>, <zeta_k, xi_i>, <zeta_k, w0_r>]
@@ -263,35 +264,35 @@ export class BatchProgram {
       });
       const gram = k.read(gramB);
       const inits = initB.map((t) => k.read(t));
-      // the test products transposed (c x nTest): every row below is then a contiguous copy
-      const crossT = new Float32Array(c * nTest);
-      transposeInto(k.live(crossB), nTest, c, crossT, nTest, 0);
-      for (const t of [XT, xi, ...W0s, zeta, gramB, ...initB, crossB]) k.release(t);
+      // the test products transposed (c x nTest): each row below is then a contiguous operand
+      const crossT = k.alloc(c * nTest, U);
+      k.transpose(crossB, nTest, c, crossT);
       const invNorm = Float32Array.from(data.train.xiNorm2, (x) => 1 / x);
       for (let i = 0; i < n; i++) for (let j = 0; j < c; j++) gram[i * c + j] = Math.fround(gram[i * c + j] * invNorm[i]); // rows / ||xi_i||^2
-      // Gtest_aug (a x nTest): <zeta_k, xi_i> / ||xi_i||^2 in row i; isotropic noise: +-<mu, zeta_k>/||mu||^2
-      // in rows n, n + 1 (the coefficient engine's xiMuTestRow, times gp - gm = j gamma)
-      const Gt = new Float32Array(a * nTest);
-      for (let i = 0; i < n; i++) {
-        const src = (1 + i) * nTest, dst = i * nTest, inv = invNorm[i];
-        for (let q = 0; q < nTest; q++) Gt[dst + q] = Math.fround(crossT[src + q] * inv);
-      }
+      // Gtest_aug (a x nTest): <zeta_k, xi_i> / ||xi_i||^2 in row i (a broadcast multiply by the
+      // n x 1 column of 1/||xi_i||^2); isotropic noise: +-<mu, zeta_k>/||mu||^2 in rows n, n + 1 (the
+      // coefficient engine's xiMuTestRow, times gp - gm = j gamma), else 0
+      const Gt = k.alloc(a * nTest);
+      const invNormB = k.alloc(n, invNorm);
+      k.binary('mul', k.view(crossT, nTest, n * nTest), invNormB, k.view(Gt, 0, n * nTest), [n, nTest, 1]);
       if (this.iso) {
         const mu2f = Math.fround(data.muNorm2);
+        const ct = k.live(crossT), gt = k.live(Gt);
         for (let q = 0; q < nTest; q++) {
-          const xm = Math.fround(crossT[q] / mu2f);
-          Gt[n * nTest + q] = xm;
-          Gt[(n + 1) * nTest + q] = -xm;
+          const xm = Math.fround(ct[q] / mu2f);
+          gt[n * nTest + q] = xm;
+          gt[(n + 1) * nTest + q] = -xm;
         }
       }
       // P0test (C x nTest): <w0_jr, zeta_k> of each slot's run, 0 in empty slots
-      const P0t = new Float32Array(C * nTest);
+      const P0t = k.alloc(C * nTest);
       for (const { r, i } of members) {
         const v = this.slotOf[i].v;
         const row = 1 + n + distinct.indexOf(r.W0) * twoM;
-        P0t.set(crossT.subarray(row * nTest, (row + twoM) * nTest), v * twoM * nTest);
+        k.copy(k.view(crossT, row * nTest, twoM * nTest), k.view(P0t, v * twoM * nTest, twoM * nTest));
       }
-      this.tests.push({ Gt: k.alloc(a * nTest, Gt), P0t: k.alloc(C * nTest, P0t) });
+      this.tests.push({ Gt, P0t });
+      for (const t of [Xall, XT, zeta, gramB, ...initB, crossB, crossT, invNormB]) k.release(t);
       // Gaug_s (see the class comment)
       const Ga = new Float32Array(a * a);
       const mu2 = Math.fround(data.muNorm2);
@@ -794,22 +795,6 @@ export class BatchProgram {
   }
 }
 
-/** dst[k * stride + offset + i] = src[i * cols + k] (src rows x cols, row-major), in cache-sized tiles. */
-function transposeInto(src: ArrayLike<number>, rows: number, cols: number, dst: Float32Array, stride: number, offset: number): void {
-  const B = 64;
-  for (let i0 = 0; i0 < rows; i0 += B) {
-    const i1 = Math.min(rows, i0 + B);
-    for (let k0 = 0; k0 < cols; k0 += B) {
-      const k1 = Math.min(cols, k0 + B);
-      for (let k = k0; k < k1; k++) {
-        const base = k * stride + offset;
-        for (let i = i0; i < i1; i++) dst[base + i] = src[i * cols + k];
-      }
-    }
-  }
-}
-
-/** <mu, xi_row> in float32 arithmetic, as the coefficient engine's matMul computes it (mu is sparse). */
 function dot32(mu: Float64Array, xi: Float64Array, row: number, d: number): number {
   let s = 0;
   const off = row * d;

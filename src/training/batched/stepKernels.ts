@@ -58,6 +58,8 @@ export interface StepKernels {
   mean(x: Buf, reduce: number, out: Buf): void;
   /** out[i] = sum of x[i * reduce .. (i + 1) * reduce) */
   sum(x: Buf, reduce: number, out: Buf): void;
+  /** out (cols x rows) = x (rows x cols) transposed */
+  transpose(x: Buf, rows: number, cols: number, out: Buf): void;
   /** out[g, c] = sum_k w[k] x[g, k, c] (x: groups x K x cols), w constant */
   reduceRows(x: Buf, w: Buf, groups: number, K: number, cols: number, out: Buf): void;
   /**
@@ -252,6 +254,10 @@ class WasmKernels implements StepKernels {
     this.fn._Sum((x as WasmBuf).id, reduce, F32, (out as WasmBuf).id);
   }
 
+  transpose(x: Buf, rows: number, cols: number, out: Buf): void {
+    this.fn._Transpose((x as WasmBuf).id, this.shape(1, rows, cols), 3, F32, (out as WasmBuf).id, this.shape(0, 2, 1), 3);
+  }
+
   reduceRows(x: Buf, w: Buf, groups: number, K: number, cols: number, out: Buf): void {
     // x (groups x K x cols) transposed to groups x cols x K, then one matMul against w (K x 1):
     // the contraction runs over contiguous memory and w is a constant right operand
@@ -437,6 +443,11 @@ class JsKernels implements StepKernels {
   descend(X: Buf, T: Buf, B: Buf, E: Buf, groups: number, K: number, cols: number): void {
     const d = (b: Buf) => (b as JsBuf).data;
     descendJs(d(X), d(T), d(B), d(E), groups, K, cols);
+  }
+
+  transpose(x: Buf, rows: number, cols: number, out: Buf): void {
+    const X = (x as JsBuf).data, O = (out as JsBuf).data;
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) O[j * rows + i] = X[i * cols + j];
   }
 
   reduceRows(x: Buf, w: Buf, groups: number, K: number, cols: number, out: Buf): void {
