@@ -266,7 +266,7 @@ export async function benchStepBreakdown(opts: { steps: number }): Promise<StepB
   type Kern = Record<string, (...args: unknown[]) => unknown>;
   const prog = p as unknown as {
     k: Kern; lossRows: unknown[]; drawLabels(t: number, slot: number): unknown; setLabels(sl: unknown): void;
-    forward(row: unknown): void; update(): void; outputs(): void; classSums(): void; dispose(): void;
+    forward(row: unknown): void; update(): void; dispose(): void;
   };
   let t = 0;
   const step = () => {
@@ -282,7 +282,7 @@ export async function benchStepBreakdown(opts: { steps: number }): Promise<StepB
     for (let i = 0; i < per; i++) step();
     best = Math.min(best, Number(process.hrtime.bigint() - s0) / 1e6 / per);
   }
-  // kernel times: the program's kernel calls (and its two host loops) timed one by one
+  // kernel times: the program's kernel calls timed one by one
   const times = new Map<string, number[]>();
   const timed = (obj: Record<string, unknown>, name: string, kindOf: (args: unknown[]) => string) => {
     const orig = obj[name] as (...args: unknown[]) => unknown;
@@ -305,11 +305,11 @@ export async function benchStepBreakdown(opts: { steps: number }): Promise<StepB
     timed(prog.k, 'activate', () => 'activation and filter sums (fused pass)'),
     timed(prog.k, 'descend', () => 'update (fused pass)'),
     timed(prog.k, 'reduceRows', () => 'filter sums (transpose + matMul)'),
-    timed(prog.k, 'unary', () => 'elementwise on the samples (loss, g)'),
-    timed(prog.k, 'binary', () => 'elementwise on the samples (loss, g)'),
-    timed(prog.k, 'mean', () => 'elementwise on the samples (loss, g)'),
-    timed(prog as unknown as Record<string, unknown>, 'outputs', () => 'host loops (outputs, class sums)'),
-    timed(prog as unknown as Record<string, unknown>, 'classSums', () => 'host loops (outputs, class sums)'),
+    timed(prog.k, 'samplesIn', () => 'per sample: outputs, loss, g, class sums (fused passes)'),
+    timed(prog.k, 'samplesOut', () => 'per sample: outputs, loss, g, class sums (fused passes)'),
+    timed(prog.k, 'unary', () => 'per sample: sigmoid, softplus, mean (tfjs-wasm kernels)'),
+    timed(prog.k, 'binary', () => 'per sample: sigmoid, softplus, mean (tfjs-wasm kernels)'),
+    timed(prog.k, 'mean', () => 'per sample: sigmoid, softplus, mean (tfjs-wasm kernels)'),
   ];
   const timedSteps = Math.max(20, Math.floor(opts.steps / 2));
   const w0 = process.hrtime.bigint();

@@ -151,6 +151,51 @@ describe('step kernels', () => {
     }
   });
 
+  it('the fused per-sample passes (samplesIn, samplesOut) are the elementwise tfjs ops and host loops they replace, bit for bit', () => {
+    const impls: StepKernels[] = backend === 'wasm' ? [stepKernels('auto'), stepKernels('js')] : [stepKernels('js')];
+    const same = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]) || (x !== x && b[i] !== b[i]));
+    try {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 17 }), fc.integer({ min: 1, max: 1e6 }), (S, V, n, seed) => {
+          const a = n + 2, N = S * V * n;
+          const Fv = rand(S * V * a, seed, 8), lab = rand(N, seed + 1, 2), W2 = rand(N, seed + 2, 1), sg = rand(N, seed + 3, 1), sp = rand(N, seed + 4, 3);
+          const col = Float32Array.from({ length: S * n }, (_, k) => ((seed + k * 7) % 3 === 0 ? n : n + 1));
+          const out = impls.map((k) => {
+            const bufs = { f: k.alloc(N), z: k.alloc(N), nz: k.alloc(N), g: k.alloc(N), sp: k.alloc(N, sp), gAug: k.alloc(S * V * a) };
+            const colB = k.alloc(S * n, col), labB = k.alloc(N, lab);
+            k.samplesIn(k.alloc(S * V * a, Fv), colB, labB, bufs.f, bufs.z, bufs.nz, S, V, n, a);
+            k.samplesOut(k.alloc(N, W2), k.alloc(N, sg), labB, bufs.z, bufs.sp, bufs.g, bufs.gAug, colB, S, V, n, a);
+            return Object.values(bufs).map((b) => k.read(b));
+          });
+          // the reference: the host loops and tfjs ops of the unfused step
+          const f = new Float32Array(N), gAug = new Float32Array(S * V * a);
+          for (let s = 0; s < S; s++) for (let v = 0; v < V; v++) for (let i = 0; i < n; i++) f[(s * V + v) * n + i] = Fv[(s * V + v) * a + i] + Fv[(s * V + v) * a + col[s * n + i]];
+          const t = (x: Float32Array) => tf.tensor1d(x);
+          const [z, nz, g, spOut] = tf.tidy(() => {
+            const zt = tf.mul(t(lab), t(f));
+            return [zt, tf.neg(zt), tf.mul(tf.sub(t(W2), t(sg)), t(lab)), tf.add(t(sp), tf.mul(t(W2), zt))].map((x) => x.dataSync() as Float32Array);
+          });
+          for (let s = 0; s < S; s++) for (let v = 0; v < V; v++) {
+            let gp = 0, gm = 0;
+            for (let i = 0; i < n; i++) {
+              const x = g[(s * V + v) * n + i];
+              gAug[(s * V + v) * a + i] = x;
+              if (col[s * n + i] === n) gp += x;
+              else gm += x;
+            }
+            gAug[(s * V + v) * a + n] = gp;
+            gAug[(s * V + v) * a + n + 1] = gm;
+          }
+          const want = [f, z, nz, g, spOut, gAug];
+          for (const o of out) o.forEach((arr, j) => expect(same(arr, want[j]), `output ${j}`).toBe(true));
+        }),
+        { numRuns: 40, seed: 20261202 },
+      );
+    } finally {
+      impls.forEach((k) => k.dispose());
+    }
+  });
+
   it('a view outside its buffer is refused', () => {
     const k = stepKernels('js');
     const b = k.alloc(10);

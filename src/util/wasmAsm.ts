@@ -91,6 +91,12 @@ export const op = {
   f64FromI32U: [0xb8],
   /** float64 -> float32, rounded to nearest even (as a store into a Float32Array) */
   f32FromF64: [0xb6],
+  /** float32 -> float64, exact */
+  f64FromF32: [0xbb],
+  /** float32 -> int32, truncated (the value must be in range) */
+  i32FromF32: [0xa8],
+  i32Eq: [0x46],
+  f32Neg: [0x8c],
   f32Load: [0x2a, ...MEM],
   f32Store: [0x38, ...MEM],
   f32Add: [0x92],

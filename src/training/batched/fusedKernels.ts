@@ -1,4 +1,4 @@
-import { encodeModule, F32, FuncDef, I32, op, V128, ValType } from '../../util/wasmAsm';
+import { encodeModule, F32, F64, FuncDef, I32, op, V128, ValType } from '../../util/wasmAsm';
 
 /**
  * The two passes of a batched step over the state (program.ts), fused into one WebAssembly SIMD
@@ -146,11 +146,117 @@ function descendDef(): FuncDef {
   };
 }
 
+/**
+ * The per-sample part of a step around the loss's sigmoid and softplus (program.ts forward and
+ * update), over S data sets x V slots x n samples (buffers [S V][n]; F and gAug [S V][a], a = n + 2;
+ * col [S][n] holds each sample's signal column of F, n (y = +1) or n + 1, as a float):
+ *
+ *   samplesIn:  f = F[., i] + F[., col_i];  z = lab f;  nz = -z
+ *   samplesOut: g = (W2 - sg) lab;  sp = sp + W2 z;  gAug[., i] = g_i, and in columns n, n + 1 the
+ *               sums of g over y = +1 and y = -1 (float64, rounded once)
+ *
+ * sg = sigmoid(nz) and sp = softplus(nz) come from tfjs-wasm's kernels in between. Scalar loops:
+ * they replace two host loops and five elementwise kernel calls a step (the same values).
+ */
+enum SI_ {
+  F, col, lab, f, z, nz, S, V, n, a, // parameters
+  s, v, i, Frow, fo, ci, // i32
+  fv, zv, // f32
+}
+
+function samplesInDef(): FuncDef {
+  const { get, set } = op;
+  const L = SI_;
+  // element (fo + i) of a [S V][n] buffer
+  const smp = (base: number) => [get(base), get(L.fo), get(L.i), op.i32Add, op.i32(4), op.i32Mul, op.i32Add];
+  return {
+    name: 'samplesIn',
+    params: 10,
+    locals: [...new Array<ValType>(6).fill(I32), F32, F32],
+    body: [
+      op.loop, // s
+      op.i32(0), set(L.v),
+      op.loop, // v
+      // Frow = F + 4 a (s V + v); fo = n (s V + v)
+      get(L.s), get(L.V), op.i32Mul, get(L.v), op.i32Add, get(L.a), op.i32Mul, op.i32(4), op.i32Mul, get(L.F), op.i32Add, set(L.Frow),
+      get(L.s), get(L.V), op.i32Mul, get(L.v), op.i32Add, get(L.n), op.i32Mul, set(L.fo),
+      op.i32(0), set(L.i),
+      op.loop, // i
+      // ci = col[s n + i]
+      get(L.col), get(L.s), get(L.n), op.i32Mul, get(L.i), op.i32Add, op.i32(4), op.i32Mul, op.i32Add, op.f32Load, op.i32FromF32, set(L.ci),
+      ...elem(L.Frow, L.i), op.f32Load, ...elem(L.Frow, L.ci), op.f32Load, op.f32Add, set(L.fv),
+      ...smp(L.f), get(L.fv), op.f32Store,
+      ...smp(L.lab), op.f32Load, get(L.fv), op.f32Mul, set(L.zv),
+      ...smp(L.z), get(L.zv), op.f32Store,
+      ...smp(L.nz), get(L.zv), op.f32Neg, op.f32Store,
+      get(L.i), op.i32(1), op.i32Add, op.tee(L.i), get(L.n), op.i32LtU, op.brIf(0),
+      op.end,
+      get(L.v), op.i32(1), op.i32Add, op.tee(L.v), get(L.V), op.i32LtU, op.brIf(0),
+      op.end,
+      get(L.s), op.i32(1), op.i32Add, op.tee(L.s), get(L.S), op.i32LtU, op.brIf(0),
+      op.end,
+    ],
+  };
+}
+
+enum SO_ {
+  W2, sg, lab, z, sp, g, gAug, col, S, V, n, a, // parameters
+  s, v, i, so, go, // i32
+  gv, // f32
+  gp, gm, // f64
+}
+
+function samplesOutDef(): FuncDef {
+  const { get, set } = op;
+  const L = SO_;
+  // element (so + i) of a [S V][n] buffer, and (go + i) of gAug
+  const smp = (base: number) => [get(base), get(L.so), get(L.i), op.i32Add, op.i32(4), op.i32Mul, op.i32Add];
+  const aug = (col: number[][]) => [get(L.gAug), get(L.go), ...col, op.i32Add, op.i32(4), op.i32Mul, op.i32Add];
+  return {
+    name: 'samplesOut',
+    params: 12,
+    locals: [...new Array<ValType>(5).fill(I32), F32, F64, F64],
+    body: [
+      op.loop, // s
+      op.i32(0), set(L.v),
+      op.loop, // v
+      get(L.s), get(L.V), op.i32Mul, get(L.v), op.i32Add, get(L.n), op.i32Mul, set(L.so),
+      get(L.s), get(L.V), op.i32Mul, get(L.v), op.i32Add, get(L.a), op.i32Mul, set(L.go),
+      op.f64(0), set(L.gp), op.f64(0), set(L.gm),
+      op.i32(0), set(L.i),
+      op.loop, // i
+      // g = (W2 - sg) lab
+      ...smp(L.W2), op.f32Load, ...smp(L.sg), op.f32Load, op.f32Sub, ...smp(L.lab), op.f32Load, op.f32Mul, set(L.gv),
+      ...smp(L.g), get(L.gv), op.f32Store,
+      // sp = sp + W2 z
+      ...smp(L.sp), ...smp(L.sp), op.f32Load, ...smp(L.W2), op.f32Load, ...smp(L.z), op.f32Load, op.f32Mul, op.f32Add, op.f32Store,
+      ...aug([get(L.i)]), get(L.gv), op.f32Store,
+      // the class sums: col[s n + i] == n -> gp
+      get(L.col), get(L.s), get(L.n), op.i32Mul, get(L.i), op.i32Add, op.i32(4), op.i32Mul, op.i32Add, op.f32Load, op.i32FromF32, get(L.n), op.i32Eq,
+      op.if,
+      get(L.gp), get(L.gv), op.f64FromF32, op.f64Add, set(L.gp),
+      op.else,
+      get(L.gm), get(L.gv), op.f64FromF32, op.f64Add, set(L.gm),
+      op.end,
+      get(L.i), op.i32(1), op.i32Add, op.tee(L.i), get(L.n), op.i32LtU, op.brIf(0),
+      op.end,
+      ...aug([get(L.n)]), get(L.gp), op.f32FromF64, op.f32Store,
+      ...aug([get(L.n), op.i32(1), op.i32Add]), get(L.gm), op.f32FromF64, op.f32Store,
+      get(L.v), op.i32(1), op.i32Add, op.tee(L.v), get(L.V), op.i32LtU, op.brIf(0),
+      op.end,
+      get(L.s), op.i32(1), op.i32Add, op.tee(L.s), get(L.S), op.i32LtU, op.brIf(0),
+      op.end,
+    ],
+  };
+}
+
 type Ptr = number;
 export interface FusedExports {
   activate(z: Ptr, z0: Ptr, r: Ptr, a: Ptr, w: Ptr, out: Ptr, groups: number, K: number, cols: number): void;
   activateSquare(z: Ptr, z0: Ptr, r: Ptr, a: Ptr, w: Ptr, out: Ptr, groups: number, K: number, cols: number): void;
   descend(x: Ptr, t: Ptr, b: Ptr, e: Ptr, groups: number, K: number, cols: number): void;
+  samplesIn(F: Ptr, col: Ptr, lab: Ptr, f: Ptr, z: Ptr, nz: Ptr, S: number, V: number, n: number, a: number): void;
+  samplesOut(W2: Ptr, sg: Ptr, lab: Ptr, z: Ptr, sp: Ptr, g: Ptr, gAug: Ptr, col: Ptr, S: number, V: number, n: number, a: number): void;
 }
 
 /** The engine's WebAssembly API (this project's lib typings do not declare it). */
@@ -172,7 +278,7 @@ const instances = new WeakMap<object, FusedExports>();
 
 /** the module's bytes (exported for the tests) */
 export function fusedModuleBytes(): Uint8Array {
-  return encodeModule([activateDef(false), activateDef(true), descendDef()]);
+  return encodeModule([activateDef(false), activateDef(true), descendDef(), samplesInDef(), samplesOutDef()]);
 }
 
 /**
@@ -228,6 +334,47 @@ export function descendJs(X: Float32Array, T: Float32Array, B: Float32Array, E: 
     for (let k = 0; k < K; k++) {
       const row = (g * K + k) * cols;
       for (let c = 0; c < cols; c++) X[row + c] = f(X[row + c] - f(f(T[row + c] * B[g * cols + c]) * E[row + c]));
+    }
+  }
+}
+
+/** samplesIn on typed arrays */
+export function samplesInJs(F: Float32Array, col: Float32Array, lab: Float32Array, f: Float32Array, z: Float32Array, nz: Float32Array, S: number, V: number, n: number, a: number): void {
+  for (let s = 0; s < S; s++) {
+    for (let v = 0; v < V; v++) {
+      const from = (s * V + v) * a, to = (s * V + v) * n;
+      for (let i = 0; i < n; i++) {
+        const fv = Math.fround(F[from + i] + F[from + col[s * n + i]]);
+        f[to + i] = fv;
+        const zv = Math.fround(lab[to + i] * fv);
+        z[to + i] = zv;
+        nz[to + i] = -zv;
+      }
+    }
+  }
+}
+
+/** samplesOut on typed arrays */
+export function samplesOutJs(
+  W2: Float32Array, sg: Float32Array, lab: Float32Array, z: Float32Array, sp: Float32Array, g: Float32Array, gAug: Float32Array, col: Float32Array,
+  S: number, V: number, n: number, a: number,
+): void {
+  const f = Math.fround;
+  for (let s = 0; s < S; s++) {
+    for (let v = 0; v < V; v++) {
+      const from = (s * V + v) * n, to = (s * V + v) * a;
+      let gp = 0, gm = 0;
+      for (let i = 0; i < n; i++) {
+        const k = from + i;
+        const gv = f(f(W2[k] - sg[k]) * lab[k]);
+        g[k] = gv;
+        sp[k] = f(sp[k] + f(W2[k] * z[k]));
+        gAug[to + i] = gv;
+        if (col[s * n + i] === n) gp += gv;
+        else gm += gv;
+      }
+      gAug[to + n] = gp;
+      gAug[to + n + 1] = gm;
     }
   }
 }

@@ -38,6 +38,11 @@ import { Buf, KernelsName, stepKernels, StepKernels } from './stepKernels';
  * filters, the label matrices act within a data set's columns), so a run's numbers do not depend on
  * the others in its program.
  *
+ * On the step kernels (stepKernels.ts): a matMul per data set (XNNPACK), then one fused
+ * WebAssembly pass for Z, R, A and F (activate), one for f, z and -z (samplesIn), tfjs-wasm's
+ * sigmoid, softplus and mean, one pass for g, the loss terms and gAug (samplesOut), and after the
+ * read-back one pass for the update (descend): S + 7 calls a step (fusedKernels.ts).
+ *
  * Divergence (train.ts `divergence`: a NaN/Inf loss, a non-finite part of the state, a loss above
  * divergeLoss). Per-run losses stay on the device, one row per step of a window; every `checkEvery`
  * steps (and at every measurement) they are read back at once with the sum of the state. A clean
@@ -126,7 +131,7 @@ export class BatchProgram {
   private readonly buf: Record<string, Buf> = {};
   private readonly blocks: { X: Buf; Z: Buf; Gaug: Buf }[] = [];
   /** per data set and sample (S x n): the column of F its signal patch takes, n (y = +1) or n + 1 (y = -1) */
-  private readonly signalColumn: Int32Array;
+  private readonly signalColumn: Float32Array;
   /** per step of a window: the per-run losses (S V) */
   private readonly lossRows: Buf[] = [];
   /** per data set: the test set's constants, Gtest_aug (a x nTest) and P0test (C x nTest) (buildConstants) */
@@ -188,7 +193,7 @@ export class BatchProgram {
     this.labBase = new Float32Array(this.S * this.V * this.n);
     this.constantLabels = { lab: this.labBase, perRun: runs.map(() => null) };
     runs.forEach((r, k) => this.labBase.set(Float32Array.from(r.data.yObs), this.sampleOffset(k)));
-    this.signalColumn = new Int32Array(this.S * this.n);
+    this.signalColumn = new Float32Array(this.S * this.n);
     this.datasets.forEach((d, s) => d.train.y.forEach((y, i) => (this.signalColumn[s * this.n + i] = y > 0 ? this.n : this.n + 1)));
     this.k = stepKernels(opts.kernels ?? 'auto');
     try {
@@ -354,7 +359,8 @@ export class BatchProgram {
     b.JM = k.alloc(twoM, jm);
     b.F = k.alloc(sums);
     b.gAug = k.alloc(sums);
-    for (const name of ['f', 'lab', 'z', 'nz', 'sg', 't', 'sp', 'g']) b[name] = k.alloc(samples);
+    for (const name of ['f', 'lab', 'z', 'nz', 'sg', 'sp', 'g']) b[name] = k.alloc(samples);
+    b.col = k.alloc(S * n, this.signalColumn);
     b.W2 = k.alloc(samples, W2);
     b.stateSum = k.alloc(1);
     for (const name of ['PT', 'PR', 'PA']) b[name] = k.alloc(C * nTest);
@@ -385,18 +391,16 @@ export class BatchProgram {
       k.binary('mul', b.T, b.R, b.A);
       k.reduceRows(b.A, b.JM, S * V, 2 * this.m, a, b.F);
     }
-    this.outputs();
+    // f (S V x n) = the noise part of F plus the sample's signal column, f_i = F_i + F_(n or n + 1);
+    // z = u f (u the step's labels), nz = -z
+    k.samplesIn(b.F, b.col, b.lab, b.f, b.z, b.nz, S, V, n, a);
     // smoothed loss (1 - a/2) l(z) + (a/2) l(-z) = softplus(-z) + (a/2) z; for a = 0 the term
     // 0 * z is 0, or NaN when z is infinite: a non-finite output then shows in the loss.
-    // g = l'(u f) u, smoothed: u [(a/2) sigmoid(z) - (1 - a/2) sigmoid(-z)] = u (a/2 - sigmoid(-z))
-    k.binary('mul', b.lab, b.f, b.z);
-    k.unary('neg', b.z, b.nz);
+    // g = l'(u f) u, smoothed: u [(a/2) sigmoid(z) - (1 - a/2) sigmoid(-z)] = u (a/2 - sigmoid(-z));
+    // gAug (S V x a) = [g | sum of g over y = +1 | sum over y = -1], per run, for the update
     k.unary('sigmoid', b.nz, b.sg);
-    k.binary('sub', b.W2, b.sg, b.t);
-    k.binary('mul', b.t, b.lab, b.g);
     k.unary('softplus', b.nz, b.sp);
-    k.binary('mul', b.W2, b.z, b.t);
-    k.binary('add', b.sp, b.t, b.sp);
+    k.samplesOut(b.W2, b.sg, b.lab, b.z, b.sp, b.g, b.gAug, b.col, S, V, n, a);
     k.mean(b.sp, n, lossRow);
   }
 
@@ -408,45 +412,8 @@ export class BatchProgram {
    */
   private update(): void {
     const { k, buf: b, V, a, S } = this;
-    this.classSums();
     // X -= (T gAug) ETA, gAug repeated over each run's 2m filters
     k.descend(b.X, b.T, b.gAug, b.ETA, S * V, 2 * this.m, a);
-  }
-
-  /**
-   * f (S V x n) = the noise part of F plus the sample's signal column, f_i = F_i + F_(n or n + 1):
-   * a host loop over S V n values (a matMul against [I_n; 1(y = +1); 1(y = -1)] costs reading that
-   * a x n matrix every step).
-   */
-  private outputs(): void {
-    const { S, V, n, a } = this;
-    const F = this.k.live(this.buf.F), f = this.k.live(this.buf.f), col = this.signalColumn;
-    for (let s = 0; s < S; s++) {
-      for (let v = 0; v < V; v++) {
-        const from = (s * V + v) * a, to = (s * V + v) * n, c = s * n;
-        for (let i = 0; i < n; i++) f[to + i] = F[from + i] + F[from + col[c + i]];
-      }
-    }
-  }
-
-  /** gAug (S V x a) = [g | sum of g over y = +1 | sum over y = -1], per run. */
-  private classSums(): void {
-    const { S, V, n, a } = this;
-    const g = this.k.live(this.buf.g), G = this.k.live(this.buf.gAug), col = this.signalColumn;
-    for (let s = 0; s < S; s++) {
-      for (let v = 0; v < V; v++) {
-        const from = (s * V + v) * n, to = (s * V + v) * a, c = s * n;
-        let gp = 0, gm = 0;
-        for (let i = 0; i < n; i++) {
-          const x = g[from + i];
-          G[to + i] = x;
-          if (col[c + i] === n) gp += x;
-          else gm += x;
-        }
-        G[to + n] = gp;
-        G[to + n + 1] = gm;
-      }
-    }
   }
 
   // ------------------------------------------------------------------------------------------

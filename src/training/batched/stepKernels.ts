@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { activateJs, descendJs, FusedExports, fusedKernels, isWasmMemory } from './fusedKernels';
+import { activateJs, descendJs, FusedExports, fusedKernels, isWasmMemory, samplesInJs, samplesOutJs } from './fusedKernels';
 
 /**
  * The kernels a batched program's step is made of (program.ts), over float32 buffers it allocates
@@ -73,6 +73,13 @@ export interface StepKernels {
    * mul, a mul and a sub in turn.
    */
   descend(X: Buf, T: Buf, B: Buf, E: Buf, groups: number, K: number, cols: number): void;
+  /**
+   * The per-sample values before the loss's sigmoid and softplus (fusedKernels.ts samplesIn):
+   * f = F[., i] + F[., col_i], z = lab f, nz = -z, over S x V x n samples.
+   */
+  samplesIn(F: Buf, col: Buf, lab: Buf, f: Buf, z: Buf, nz: Buf, S: number, V: number, n: number, a: number): void;
+  /** after them (samplesOut): g = (W2 - sg) lab, sp += W2 z, gAug = [g | class sums of g] */
+  samplesOut(W2: Buf, sg: Buf, lab: Buf, z: Buf, sp: Buf, g: Buf, gAug: Buf, col: Buf, S: number, V: number, n: number, a: number): void;
   dispose(): void;
 }
 
@@ -301,6 +308,26 @@ class WasmKernels implements StepKernels {
     this.binary('sub', X, u, X);
   }
 
+  samplesIn(F: Buf, col: Buf, lab: Buf, f: Buf, z: Buf, nz: Buf, S: number, V: number, n: number, a: number): void {
+    if (this.fused) {
+      const p = (b: Buf) => (b as WasmBuf).offset;
+      this.fused.samplesIn(p(F), p(col), p(lab), p(f), p(z), p(nz), S, V, n, a);
+      return;
+    }
+    const l = (b: Buf) => this.live(b);
+    samplesInJs(l(F), l(col), l(lab), l(f), l(z), l(nz), S, V, n, a);
+  }
+
+  samplesOut(W2: Buf, sg: Buf, lab: Buf, z: Buf, sp: Buf, g: Buf, gAug: Buf, col: Buf, S: number, V: number, n: number, a: number): void {
+    if (this.fused) {
+      const p = (b: Buf) => (b as WasmBuf).offset;
+      this.fused.samplesOut(p(W2), p(sg), p(lab), p(z), p(sp), p(g), p(gAug), p(col), S, V, n, a);
+      return;
+    }
+    const l = (b: Buf) => this.live(b);
+    samplesOutJs(l(W2), l(sg), l(lab), l(z), l(sp), l(g), l(gAug), l(col), S, V, n, a);
+  }
+
   dispose(): void {
     // disposing an id also drops the XNNPACK operators cached on it
     for (const id of this.ids) this.backend.wasm.tfjs.disposeData(id);
@@ -443,6 +470,16 @@ class JsKernels implements StepKernels {
   descend(X: Buf, T: Buf, B: Buf, E: Buf, groups: number, K: number, cols: number): void {
     const d = (b: Buf) => (b as JsBuf).data;
     descendJs(d(X), d(T), d(B), d(E), groups, K, cols);
+  }
+
+  samplesIn(F: Buf, col: Buf, lab: Buf, f: Buf, z: Buf, nz: Buf, S: number, V: number, n: number, a: number): void {
+    const d = (b: Buf) => (b as JsBuf).data;
+    samplesInJs(d(F), d(col), d(lab), d(f), d(z), d(nz), S, V, n, a);
+  }
+
+  samplesOut(W2: Buf, sg: Buf, lab: Buf, z: Buf, sp: Buf, g: Buf, gAug: Buf, col: Buf, S: number, V: number, n: number, a: number): void {
+    const d = (b: Buf) => (b as JsBuf).data;
+    samplesOutJs(d(W2), d(sg), d(lab), d(z), d(sp), d(g), d(gAug), d(col), S, V, n, a);
   }
 
   transpose(x: Buf, rows: number, cols: number, out: Buf): void {
