@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { checkClaim, checkClaims, replay } from '../src/engine/check';
-import { inProcessPool, workerEnv } from '../src/engine/pool';
+import { inProcessPool, workerEnv, workerV8Flags } from '../src/engine/pool';
 import { openStore } from '../src/engine/store';
 import { judgeUnits, RegimeRecord, verdictsJudged } from '../src/engine/summary';
 import type { Verdict } from '../src/claims/types';
@@ -179,6 +179,13 @@ describe('cross-region matrix', () => {
 });
 
 describe('worker processes', () => {
+  it('run single-threaded V8 when they fill the cores, and keep its helper threads when cores are spare', () => {
+    expect(workerV8Flags(2, 2)).toEqual(['--single-threaded']);
+    expect(workerV8Flags(8, 8)).toEqual(['--single-threaded']);
+    expect(workerV8Flags(1, 2)).toEqual([]);
+    expect(workerV8Flags(3, 8)).toEqual([]);
+  });
+
   it("get the parent's environment without NODE_EXTRA_CA_CERTS (read at every node start, unused by a worker)", () => {
     const saved = process.env.NODE_EXTRA_CA_CERTS;
     process.env.NODE_EXTRA_CA_CERTS = '/nonexistent/ca.pem';
