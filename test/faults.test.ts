@@ -273,6 +273,7 @@ const TABLE: Case[] = [
   ['workers as text', [...SWEEP, '--axis', 'm=1..4'], 2, /CLAIMCHECK_WORKERS="many": must be a whole number >= 0/, { CLAIMCHECK_WORKERS: 'many' }],
   ['negative workers in the environment', ['check', 'A.asm'], 2, /CLAIMCHECK_WORKERS="-2": must be a whole number/, { CLAIMCHECK_WORKERS: '-2' }],
   ['negative timeout in the environment', [...CHEAP_AX], 2, /CLAIMCHECK_TIMEOUT="-5": must be a number of seconds >= 0/, { CLAIMCHECK_TIMEOUT: '-5' }],
+  ['unknown normal generator in the environment', [...T], 2, /CLAIMCHECK_NORMALS="fast": unknown generator loops \(choose wasm or js/, { CLAIMCHECK_NORMALS: 'fast' }],
   // --- files and folders
   ['train --out naming a folder', () => [...T, '--out', TMP], 2, /--out .*: is a folder \(name a file\)/],
   ['train --out under a file', () => [...T, '--out', path.join(F.file, 'r.json')], 2, /--out .*fixture-file.txt\/r.json: cannot be written \(a path component is not a folder/],

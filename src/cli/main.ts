@@ -85,6 +85,8 @@ function checkEnvironment(env: NodeJS.ProcessEnv = process.env): void {
   if (workers !== undefined && workers !== '' && !/^\s*\d+\s*$/.test(workers)) bad('CLAIMCHECK_WORKERS', 'must be a whole number >= 0 (0 = in this process)');
   const timeout = env.CLAIMCHECK_TIMEOUT;
   if (timeout !== undefined && timeout !== '' && !(Number(timeout) >= 0)) bad('CLAIMCHECK_TIMEOUT', 'must be a number of seconds >= 0 (0 = no limit)');
+  const normals = env.CLAIMCHECK_NORMALS;
+  if (normals !== undefined && normals !== '' && !['wasm', 'js'].includes(normals)) bad('CLAIMCHECK_NORMALS', 'unknown generator loops (choose wasm or js: the same draws either way)');
 }
 
 class InputError extends Error {
