@@ -196,6 +196,43 @@ describe('step kernels', () => {
     }
   });
 
+  it("the fused gemm is XNNPACK's matMul bit for bit, on any shape, on views, with NaN and Inf, its packed operand dropped on release", () => {
+    if (backend !== 'wasm') return;
+    const fused = stepKernels('auto'), xnn = stepKernels('wasm-unfused');
+    try {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 13 }), fc.integer({ min: 1, max: 37 }), fc.integer({ min: 1, max: 29 }), fc.integer({ min: 1, max: 1e6 }), fc.boolean(),
+          (rows, inner, cols, seed, special) => {
+            const as = rand(rows * inner + 3, seed, 8), bs = rand(inner * cols, seed + 1, 8);
+            if (special) {
+              as[3 + (seed % (rows * inner))] = NaN;
+              bs[seed % (inner * cols)] = Infinity;
+            }
+            const outs = [fused, xnn].map((k) => {
+              // a and the output at an offset inside larger buffers
+              const A = k.view(k.alloc(rows * inner + 3, as), 3, rows * inner);
+              const B = k.alloc(inner * cols, bs);
+              const O = k.alloc(rows * cols + 5, rand(rows * cols + 5, seed + 2));
+              k.matMul(A, B, rows, inner, cols, k.view(O, 5, rows * cols));
+              const first = k.read(O);
+              k.matMul(A, B, rows, inner, cols, k.view(O, 5, rows * cols)); // the packed copy reused
+              expect(Array.from(k.read(O))).toEqual(Array.from(first));
+              // a new right operand in the same place after a release: packed again, not the stale copy
+              k.release(B);
+              const B2 = k.alloc(inner * cols, bs.map((x) => -x));
+              k.matMul(A, B2, rows, inner, cols, k.view(O, 5, rows * cols));
+              return [first, k.read(O)];
+            });
+            outs[0].forEach((arr, j) => expect(Array.from(arr), `product ${j}`).toEqual(Array.from(outs[1][j])));
+          }),
+        { numRuns: 60, seed: 20261203 },
+      );
+    } finally {
+      fused.dispose();
+      xnn.dispose();
+    }
+  });
+
   it('a view outside its buffer is refused', () => {
     const k = stepKernels('js');
     const b = k.alloc(10);

@@ -68,6 +68,7 @@ export const op = {
   i32Sub: [0x6b],
   i32Mul: [0x6c],
   i32And: [0x71],
+  i32Or: [0x72],
   i32Xor: [0x73],
   i32Shl: [0x74],
   i32ShrU: [0x76],
@@ -107,6 +108,8 @@ export const op = {
   v128Load: [...simd(0x00), ...MEM],
   v128Store: [...simd(0x0b), ...MEM],
   v128Zero: [...simd(0x0c), ...new Array<number>(16).fill(0)],
+  /** one f32 from memory into every lane */
+  v128Load32Splat: [...simd(0x09), ...MEM],
   f32x4Splat: simd(0x13),
   f32x4Add: simd(0xe4),
   f32x4Sub: simd(0xe5),
