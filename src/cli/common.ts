@@ -10,7 +10,7 @@ import { packageRoot } from '../util/paths';
 export const COMMON_FLAGS = {
   constants: { kind: 'string', help: 'constants profile: a name in fixtures/constants or a JSON file (default "default")' },
   engine: { kind: 'string', help: 'training engine: auto | weight | coefficient | reference (default auto)' },
-  workers: { kind: 'int', help: 'worker processes (default: one per core; 0 = in this process)' },
+  workers: { kind: 'int', help: 'worker processes (default: one per core, except a metric sweep under ~1 s of training: this process; 0 = in this process)' },
   quiet: { kind: 'boolean', help: 'no progress line' },
   help: { kind: 'boolean', help: 'this help' },
   'claims-from': { kind: 'list', help: 'a module (.js, .cjs or .mjs) exporting claims or papers of your own (defineClaim/definePaper); repeatable; workers load it too' },
