@@ -19,11 +19,12 @@ export function shapeKey(c: TrainConfig): string {
 }
 
 /**
- * Rough seconds of a run in a batched program on one core (tfjs-wasm), measured on the README's
- * machine: its Gram products (2 (2m) (n+2)^2 flops a step at ~30 GFLOP/s), its share of a step's
- * other kernels and host work (~6 us a run), and its data set's set-up (the test cross-Gram at
- * ~30 GFLOP/s and ~4 ns per test-noise value drawn). For balancing batches across workers, and
- * for deciding whether workers are worth starting (inProcessPays).
+ * Rough seconds of a run in a batched program on one core (tfjs-wasm): its Gram products
+ * (2 (2m) (n+2)^2 flops a step at 30 GFLOP/s), its share of a step's other kernels and host work
+ * (~6 us a run), and its data set's set-up (the test cross-Gram at 30 GFLOP/s and ~4 ns per
+ * test-noise value drawn). A cost model, not a prediction: the gemm now runs at ~50 GFLOP/s on the
+ * README's machine, and the model's constants are the ones that rank batches and classify the
+ * measured in-process/worker crossovers (inProcessPays) correctly.
  */
 export function runSeconds(c: TrainConfig): number {
   const step = (4 * c.m * (c.n + 2) ** 2) / 3e10 + 6e-6;
@@ -32,11 +33,11 @@ export function runSeconds(c: TrainConfig): number {
 }
 
 /**
- * Below this much estimated training (runSeconds summed, one core), runs train faster in the
- * calling process than on forked workers. Measured with `claimcheck sweep` on the README's 2-core
- * machine: a worker costs a node start, tfjs and a JIT warm-up of its own (~0.3 s of CPU), and two
- * workers run at ~1.5x one process's speed, not 2x; in-process won below ~38 runs at the claim size
- * (~1.1 s estimated) and lost from 4 runs at the paper size (~1.2 s).
+ * Below this much estimated training (runSeconds summed), runs train faster in the calling process
+ * than on forked workers. Measured with `claimcheck sweep` on the README's 2-core machine: a worker
+ * costs a node start, tfjs and a JIT warm-up of its own, and two workers run at ~1.5x one process's
+ * speed, not 2x. In-process won at 16 and 32 runs of the claim size (estimates 0.45 s and 0.9 s) and
+ * lost at 64 (1.8 s); at the paper size it lost from 4 runs (1.24 s).
  */
 export const IN_PROCESS_SECONDS = 1;
 
