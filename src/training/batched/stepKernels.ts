@@ -247,7 +247,8 @@ class WasmKernels implements StepKernels {
 
   matMul(a: Buf, b: Buf, rows: number, inner: number, cols: number, out: Buf): void {
     const f = this.fused;
-    if (f) {
+    if (rows === 0 || cols === 0) return;
+    if (f && inner > 0) {
       // the fused module's gemm on b packed once (fusedKernels.ts): XNNPACK's bits, faster
       const panels = Math.ceil(cols / 8);
       let packed = this.packed.get((b as WasmBuf).id);
@@ -310,7 +311,8 @@ class WasmKernels implements StepKernels {
   }
 
   activate(Z: Buf, Z0: Buf, R: Buf, A: Buf | null, w: Buf, groups: number, K: number, cols: number, out: Buf): void {
-    const f = this.fused;
+    // the fused loops are do-while loops: every count >= 1
+    const f = groups > 0 && K > 0 && cols > 0 ? this.fused : null;
     const p = (b: Buf) => (b as WasmBuf).offset;
     if (f) {
       if (A) f.activateSquare(p(Z), p(Z0), p(R), p(A), p(w), p(out), groups, K, cols);
@@ -324,7 +326,7 @@ class WasmKernels implements StepKernels {
   }
 
   descend(X: Buf, T: Buf, B: Buf, E: Buf, groups: number, K: number, cols: number): void {
-    const f = this.fused;
+    const f = groups > 0 && K > 0 && cols > 0 ? this.fused : null;
     if (f) {
       f.descend((X as WasmBuf).offset, (T as WasmBuf).offset, (B as WasmBuf).offset, (E as WasmBuf).offset, groups, K, cols);
       return;
@@ -340,7 +342,7 @@ class WasmKernels implements StepKernels {
   }
 
   samplesIn(F: Buf, col: Buf, lab: Buf, f: Buf, z: Buf, nz: Buf, S: number, V: number, n: number, a: number): void {
-    if (this.fused) {
+    if (this.fused && S > 0 && V > 0 && n > 0) {
       const p = (b: Buf) => (b as WasmBuf).offset;
       this.fused.samplesIn(p(F), p(col), p(lab), p(f), p(z), p(nz), S, V, n, a);
       return;
@@ -350,7 +352,7 @@ class WasmKernels implements StepKernels {
   }
 
   samplesOut(W2: Buf, sg: Buf, lab: Buf, z: Buf, sp: Buf, g: Buf, gAug: Buf, col: Buf, S: number, V: number, n: number, a: number): void {
-    if (this.fused) {
+    if (this.fused && S > 0 && V > 0 && n > 0) {
       const p = (b: Buf) => (b as WasmBuf).offset;
       this.fused.samplesOut(p(W2), p(sg), p(lab), p(z), p(sp), p(g), p(gAug), p(col), S, V, n, a);
       return;
