@@ -409,7 +409,12 @@ export function fusedKernels(memory: object): FusedExports | null {
   if (compiled === null) return null;
   let inst = instances.get(memory);
   if (!inst) {
-    inst = new WA.Instance(compiled, { env: { memory } }).exports as FusedExports;
+    try {
+      inst = new WA.Instance(compiled, { env: { memory } }).exports as FusedExports;
+    } catch {
+      // e.g. a shared memory (tfjs-wasm's threaded build): the unfused kernels then
+      return null;
+    }
     instances.set(memory, inst);
   }
   return inst;

@@ -137,8 +137,11 @@ class WasmKernels implements StepKernels {
   private readonly shapes = new Map<number | string, number>();
   private readonly scratch = new Map<number, WasmBuf>();
   private readonly fn: Record<string, Fn> = {};
-  /** right operands of matMul packed for the fused gemm, by buffer id (released with the buffer) */
-  private readonly packed = new Map<number, WasmBuf>();
+  /**
+   * right operands of matMul packed for the fused gemm, by buffer id and with the shape packed
+   * (released with the buffer; a view's copy stays until dispose: ids are never reused)
+   */
+  private readonly packed = new Map<number, { buf: WasmBuf; inner: number; cols: number }>();
   private scratchPad: WasmBuf | null = null;
   /** the fused passes on the backend's memory; null: they run as the kernel sequences they replace */
   private readonly fused: FusedExports | null;
@@ -201,15 +204,16 @@ class WasmKernels implements StepKernels {
 
   release(b: Buf): void {
     const w = b as WasmBuf;
-    const i = this.ids.indexOf(w.id), p = this.mallocs.indexOf(w.offset);
-    if (i < 0 || p < 0) throw new Error('release: not a buffer of these kernels');
-    // disposing the id also drops the XNNPACK operators cached on it (a matMul's packed right operand)
-    this.backend.wasm.tfjs.disposeData(w.id);
+    if (this.ids.indexOf(w.id) < 0 || this.mallocs.indexOf(w.offset) < 0) throw new Error('release: not a buffer of these kernels');
+    // its packed copy first (a matMul's right operand), then the buffer
     const packed = this.packed.get(w.id);
     if (packed) {
       this.packed.delete(w.id);
-      this.release(packed);
+      this.release(packed.buf);
     }
+    const i = this.ids.indexOf(w.id), p = this.mallocs.indexOf(w.offset);
+    // disposing the id also drops the XNNPACK operators cached on it (a matMul's packed right operand)
+    this.backend.wasm.tfjs.disposeData(w.id);
     this.backend.wasm._free(w.offset);
     this.ids.splice(i, 1);
     this.mallocs.splice(p, 1);
@@ -248,22 +252,37 @@ class WasmKernels implements StepKernels {
   matMul(a: Buf, b: Buf, rows: number, inner: number, cols: number, out: Buf): void {
     const f = this.fused;
     if (rows === 0 || cols === 0) return;
-    if (f && inner > 0) {
-      // the fused module's gemm on b packed once (fusedKernels.ts): XNNPACK's bits, faster
+    const wa = a as WasmBuf, wb = b as WasmBuf, wo = out as WasmBuf;
+    if (a.size < rows * inner || b.size < inner * cols || out.size < rows * cols) throw new Error(`matMul: operands smaller than ${rows} x ${inner} x ${cols}`);
+    // the output is written while the operands are read: it must not overlap them
+    const overlaps = (x: WasmBuf) => wo.offset < x.offset + 4 * x.size && x.offset < wo.offset + 4 * out.size;
+    if (overlaps(wa) || overlaps(wb)) throw new Error('matMul: the output overlaps an operand');
+    if (inner === 0) {
+      this.fill(out, 0, 0, rows * cols);
+      return;
+    }
+    if (f) {
+      // the fused module's gemm on b packed once (fusedKernels.ts): XNNPACK's bits, faster; the
+      // packed copy is the operand's as long as its shape is (else packed again)
       const panels = Math.ceil(cols / 8);
-      let packed = this.packed.get((b as WasmBuf).id);
+      let packed = this.packed.get(wb.id);
+      if (packed && (packed.inner !== inner || packed.cols !== cols)) {
+        this.packed.delete(wb.id);
+        this.release(packed.buf);
+        packed = undefined;
+      }
       if (!packed) {
-        packed = this.alloc(panels * inner * 8, 'uninitialized') as WasmBuf;
-        f.pack((b as WasmBuf).offset, packed.offset, inner, cols, panels);
-        this.packed.set((b as WasmBuf).id, packed);
+        packed = { buf: this.alloc(panels * inner * 8, 'uninitialized') as WasmBuf, inner, cols };
+        f.pack(wb.offset, packed.buf.offset, inner, cols, panels);
+        this.packed.set(wb.id, packed);
       }
       this.scratchPad ??= this.alloc(8) as WasmBuf;
-      const A = (a as WasmBuf).offset, C = (out as WasmBuf).offset, last = cols - 8 * (panels - 1), pad = this.scratchPad.offset;
+      const A = wa.offset, C = wo.offset, Bp = packed.buf.offset, last = cols - 8 * (panels - 1), pad = this.scratchPad.offset;
       const tiles = Math.floor(rows / 4), rest = rows - 4 * tiles;
-      if (tiles > 0) f.gemm4(A, packed.offset, C, tiles, inner, panels, cols, last, pad);
+      if (tiles > 0) f.gemm4(A, Bp, C, tiles, inner, panels, cols, last, pad);
       if (rest > 0) {
         const gemm = rest === 1 ? f.gemm1 : rest === 2 ? f.gemm2 : f.gemm3;
-        gemm(A + 16 * tiles * inner, packed.offset, C + 16 * tiles * cols, 1, inner, panels, cols, last, pad);
+        gemm(A + 16 * tiles * inner, Bp, C + 16 * tiles * cols, 1, inner, panels, cols, last, pad);
       }
       return;
     }
