@@ -183,9 +183,10 @@ describe('capabilities: configuration, batching, CLI', () => {
     expect(d3.test.xiNorm2.length).toBe(2 * c3.nTest);
   });
 
-  it('momentum, SAM, K > 2 and non-integer q are not batched', () => {
+  it('SAM, K > 2 and non-integer q are not batched; momentum is', () => {
     expect(batchable(config({}))).toBe(true);
-    for (const over of [{ momentum: 0.5 }, { samRho: 0.1 }, { K: 3 }, { q: 2.5 }]) expect(batchable(config(over)), JSON.stringify(over)).toBe(false);
+    expect(batchable(config({ momentum: 0.5 }))).toBe(true);
+    for (const over of [{ samRho: 0.1 }, { K: 3 }, { q: 2.5 }, { momentum: 0.5, samRho: 0.1 }]) expect(batchable(config(over)), JSON.stringify(over)).toBe(false);
   });
 
   it('bad values are one-line errors naming the key (exit 2)', () => {

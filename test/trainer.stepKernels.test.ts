@@ -111,7 +111,7 @@ describe('step kernels', () => {
     }
   });
 
-  it('the fused passes (activate, descend) are the kernel sequences they replace, bit for bit, on any shape', () => {
+  it('the fused passes (activate, descend, descendMomentum) are the kernel sequences they replace, bit for bit, on any shape', () => {
     expect(WebAssembly.validate(fusedModuleBytes())).toBe(true);
     const impls: StepKernels[] = backend === 'wasm' ? [stepKernels('auto'), stepKernels('wasm-unfused'), stepKernels('js')] : [stepKernels('js')];
     if (backend === 'wasm') expect(impls.map((k) => k.name)).toEqual(['wasm', 'wasm-unfused', 'js']);
@@ -129,7 +129,11 @@ describe('step kernels', () => {
               k.activate(Z, k.alloc(N, z0), R, A, k.alloc(K, w), groups, K, cols, F);
               const X = k.alloc(N, x);
               k.descend(X, k.alloc(N, t), k.alloc(groups * cols, b), k.alloc(N, e), groups, K, cols);
-              return [Z, R, A ?? R, F, X].map((buf) => k.read(buf));
+              // with momentum: beta in [0, 1), a velocity carried in
+              const Xm = k.alloc(N, x), Vel = k.alloc(N, rand(N, seed + 7, 2));
+              const betas = rand(N, seed + 8, 1).map((u) => Math.fround(u + 0.5));
+              k.descendMomentum(Xm, k.alloc(N, t), k.alloc(groups * cols, b), k.alloc(N, e), Vel, k.alloc(N, betas), k.alloc(N, betas.map((u) => 1 - u)), groups, K, cols);
+              return [Z, R, A ?? R, F, X, Xm, Vel].map((buf) => k.read(buf));
             });
             // and against the definition, in float64 then rounded once (tolerance for the float32 steps)
             const want = new Float64Array(groups * cols);

@@ -146,6 +146,47 @@ function descendDef(): FuncDef {
   };
 }
 
+// descendMomentum's parameters and locals
+enum DM_ {
+  x, t, b, e, vel, beta, omb, groups, K, cols, // parameters
+  g, k, c, rowOff, bRow, nvec, off, // i32
+  vu, vv, // v128
+  su, sv, // f32
+}
+
+/**
+ * The update with momentum (spec/model.md "Other optimizers and models", v <- beta v + (1 - beta)
+ * grad, W <- W - eta v, in coefficient form with eta inside the step): U = (T B) E,
+ * Vel = beta Vel + (1 - beta) U, X -= Vel; beta and 1 - beta per element (each run's rows).
+ */
+function descendMomentumDef(): FuncDef {
+  const { get, set } = op;
+  const L = DM_;
+  const lanes = (vector: boolean): number[][] => {
+    const load = vector ? op.v128Load : op.f32Load, store = vector ? op.v128Store : op.f32Store;
+    const sub = vector ? op.f32x4Sub : op.f32Sub, mul = vector ? op.f32x4Mul : op.f32Mul, add = vector ? op.f32x4Add : op.f32Add;
+    const u = vector ? L.vu : L.su, v = vector ? L.vv : L.sv;
+    return [
+      // U = (T B) E
+      ...at(L.t, L.off), load, ...elem(L.bRow, L.c), load, mul,
+      ...at(L.e, L.off), load, mul, set(u),
+      // Vel = beta Vel + (1 - beta) U
+      ...at(L.beta, L.off), load, ...at(L.vel, L.off), load, mul, ...at(L.omb, L.off), load, get(u), mul, add, set(v),
+      ...at(L.vel, L.off), get(v), store,
+      // X = X - Vel
+      ...at(L.x, L.off), ...at(L.x, L.off), load, get(v), sub, store,
+    ];
+  };
+  return {
+    name: 'descendMomentum',
+    params: 10,
+    locals: [...new Array<ValType>(7).fill(I32), V128, V128, F32, F32],
+    body: nest(L, [
+      get(L.b), get(L.g), get(L.cols), op.i32Mul, op.i32(4), op.i32Mul, op.i32Add, set(L.bRow),
+    ], [], lanes),
+  };
+}
+
 /**
  * The per-sample part of a step around the loss's sigmoid and softplus (program.ts forward and
  * update), over S data sets x V slots x n samples (buffers [S V][n]; F and gAug [S V][a], a = n + 2;
@@ -364,6 +405,7 @@ export interface FusedExports {
   activate(z: Ptr, z0: Ptr, r: Ptr, a: Ptr, w: Ptr, out: Ptr, groups: number, K: number, cols: number): void;
   activateSquare(z: Ptr, z0: Ptr, r: Ptr, a: Ptr, w: Ptr, out: Ptr, groups: number, K: number, cols: number): void;
   descend(x: Ptr, t: Ptr, b: Ptr, e: Ptr, groups: number, K: number, cols: number): void;
+  descendMomentum(x: Ptr, t: Ptr, b: Ptr, e: Ptr, vel: Ptr, beta: Ptr, omb: Ptr, groups: number, K: number, cols: number): void;
   samplesIn(F: Ptr, col: Ptr, lab: Ptr, f: Ptr, z: Ptr, nz: Ptr, S: number, V: number, n: number, a: number): void;
   samplesOut(W2: Ptr, sg: Ptr, lab: Ptr, z: Ptr, sp: Ptr, g: Ptr, gAug: Ptr, col: Ptr, S: number, V: number, n: number, a: number): void;
   gemm1: Gemm;
@@ -393,7 +435,7 @@ const instances = new WeakMap<object, FusedExports>();
 
 /** the module's bytes (exported for the tests) */
 export function fusedModuleBytes(): Uint8Array {
-  return encodeModule([activateDef(false), activateDef(true), descendDef(), samplesInDef(), samplesOutDef(), gemmDef(1), gemmDef(2), gemmDef(3), gemmDef(4), packDef()]);
+  return encodeModule([activateDef(false), activateDef(true), descendDef(), descendMomentumDef(), samplesInDef(), samplesOutDef(), gemmDef(1), gemmDef(2), gemmDef(3), gemmDef(4), packDef()]);
 }
 
 /**
@@ -454,6 +496,25 @@ export function descendJs(X: Float32Array, T: Float32Array, B: Float32Array, E: 
     for (let k = 0; k < K; k++) {
       const row = (g * K + k) * cols;
       for (let c = 0; c < cols; c++) X[row + c] = f(X[row + c] - f(f(T[row + c] * B[g * cols + c]) * E[row + c]));
+    }
+  }
+}
+
+/** descendMomentum on typed arrays */
+export function descendMomentumJs(
+  X: Float32Array, T: Float32Array, B: Float32Array, E: Float32Array, Vel: Float32Array, Beta: Float32Array, Omb: Float32Array, groups: number, K: number, cols: number,
+): void {
+  const f = Math.fround;
+  for (let g = 0; g < groups; g++) {
+    for (let k = 0; k < K; k++) {
+      const row = (g * K + k) * cols;
+      for (let c = 0; c < cols; c++) {
+        const i = row + c;
+        const u = f(f(T[i] * B[g * cols + c]) * E[i]);
+        const v = f(f(Beta[i] * Vel[i]) + f(Omb[i] * u));
+        Vel[i] = v;
+        X[i] = f(X[i] - v);
+      }
     }
   }
 }

@@ -1,4 +1,4 @@
-import { modelOf, momentumOf, patchesOf, samRhoOf, sourceOf, type EngineChoice, type TrainConfig } from '../config';
+import { modelOf, patchesOf, samRhoOf, sourceOf, type EngineChoice, type TrainConfig } from '../config';
 
 /**
  * How runs are grouped for the batched trainer (trainBatch.ts), without loading the trainer (and
@@ -96,14 +96,14 @@ export function planBatches(configs: TrainConfig[], workers: number, maxRuns = 6
 
 /**
  * Why a run cannot join a batched program, or null when it can: an engine other than auto or
- * coefficient, a non-integer q (the kernels' activation powers assume an integer q), momentum, SAM,
- * or K > 2 patches (the programs hold one noise column per sample and plain GD steps). Those runs
- * are trained one by one by train().
+ * coefficient, a non-integer q (the kernels' activation powers assume an integer q), SAM (its
+ * ascent step needs the gradient's norm per run before the step), K > 2 patches (the programs hold
+ * one noise column per sample), another data source or the three-layer model. Those runs are
+ * trained one by one by train(). Momentum batches (a velocity buffer beside the state).
  */
 export function notBatchable(c: TrainConfig, engine: EngineChoice = 'auto'): string | null {
   if (!(engine === 'auto' || engine === 'coefficient')) return `engine ${engine} requested`;
   if (!(Number.isInteger(c.q) && c.q >= 1)) return `non-integer q=${c.q}`;
-  if (momentumOf(c) !== 0) return `momentum=${momentumOf(c)}`;
   if (samRhoOf(c) !== 0) return `samRho=${samRhoOf(c)}`;
   if (patchesOf(c) !== 2) return `K=${patchesOf(c)} patches`;
   if (sourceOf(c) !== 'synthetic') return `source ${sourceOf(c)}`;

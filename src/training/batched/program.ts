@@ -1,6 +1,6 @@
 import { drawTestNoiseF32, type Dataset } from '../../data/signalNoise';
 import { sampleLoss } from '../../model/activation';
-import type { TrainConfig } from '../config';
+import { momentumOf, type TrainConfig } from '../config';
 import { LabelScheme, makeLabelScheme } from '../labels';
 import { measure, Measurement, Snapshot } from '../measure';
 import type { Divergence } from '../train';
@@ -144,6 +144,8 @@ export class BatchProgram {
   /** whether the label buffer holds labBase */
   private labIsBase = false;
   private readonly anyStochastic: boolean;
+  /** some run has momentum: a velocity buffer beside the state (checkpointed and masked with it) */
+  private readonly momentum: boolean;
   /** the labels of every step when no run's labels change (drawLabels) */
   private readonly constantLabels: StepLabels;
   /** per window position: the label buffers drawLabels reuses */
@@ -188,6 +190,7 @@ export class BatchProgram {
     this.a = this.n + 2;
     this.schemes = runs.map((r) => makeLabelScheme(r.config, r.data.yObs));
     this.anyStochastic = this.schemes.some((k) => k.stochastic);
+    this.momentum = runs.some((r) => momentumOf(r.config) > 0);
     this.alive = runs.map(() => true);
     this.outcomes = runs.map(() => ({ trajectory: [], diverged: null, status: 'running' as const }));
     this.labBase = new Float32Array(this.S * this.V * this.n);
@@ -350,6 +353,20 @@ export class BatchProgram {
     for (const name of ['X', 'XC', 'Z', 'R']) b[name] = k.alloc(states);
     b.Z0 = k.alloc(states, Z0);
     b.ETA = k.alloc(states, ETA);
+    if (this.momentum) {
+      // v <- beta v + (1 - beta) grad per run's rows (beta 0 in runs without momentum: v = grad)
+      const BETA = new Float32Array(states), OMB = new Float32Array(states).fill(1);
+      this.runs.forEach((r, i) => {
+        const { s, v } = this.slotOf[i];
+        const beta = momentumOf(r.config);
+        BETA.fill(beta, this.at(s, v * twoM, 0), this.at(s, (v + 1) * twoM, 0));
+        OMB.fill(1 - beta, this.at(s, v * twoM, 0), this.at(s, (v + 1) * twoM, 0));
+      });
+      b.BETA = k.alloc(states, BETA);
+      b.OMB = k.alloc(states, OMB);
+      b.VEL = k.alloc(states);
+      b.VELC = k.alloc(states);
+    }
     // A = R^q and T = R^(q-1) (the factor q is in ETA); q = 1: T = step(R)
     if (this.q === 1) b.A = b.R;
     else b.A = k.alloc(states);
@@ -412,8 +429,10 @@ export class BatchProgram {
    */
   private update(): void {
     const { k, buf: b, V, a, S } = this;
-    // X -= (T gAug) ETA, gAug repeated over each run's 2m filters
-    k.descend(b.X, b.T, b.gAug, b.ETA, S * V, 2 * this.m, a);
+    // X -= (T gAug) ETA, gAug repeated over each run's 2m filters; with momentum through the
+    // velocity, VEL = beta VEL + (1 - beta) (T gAug) ETA, X -= VEL
+    if (this.momentum) k.descendMomentum(b.X, b.T, b.gAug, b.ETA, b.VEL, b.BETA, b.OMB, S * V, 2 * this.m, a);
+    else k.descend(b.X, b.T, b.gAug, b.ETA, S * V, 2 * this.m, a);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -536,6 +555,7 @@ export class BatchProgram {
       this.alive[r] = false;
       const { s, v } = this.slotOf[r];
       this.k.fill(this.buf.X, 0, this.at(s, v * twoM, 0), this.at(s, (v + 1) * twoM, 0));
+      if (this.momentum) this.k.fill(this.buf.VEL, 0, this.at(s, v * twoM, 0), this.at(s, (v + 1) * twoM, 0));
       this.labBase.fill(0, this.sampleOffset(r), this.sampleOffset(r) + this.n);
     }
     this.labIsBase = false;
@@ -588,6 +608,7 @@ export class BatchProgram {
         const labels: StepLabels[] = [];
         for (let u = t; u <= wEnd; u++) labels.push(this.drawLabels(u, u - t));
         this.k.copy(this.buf.X, this.buf.XC);
+        if (this.momentum) this.k.copy(this.buf.VEL, this.buf.VELC);
         if (!this.window(t, wEnd, labels)) {
           this.stats.replayedWindows++;
           this.replay(t, wEnd, labels);
@@ -633,6 +654,7 @@ export class BatchProgram {
     }
     if (!clean) {
       this.k.copy(this.buf.XC, this.buf.X);
+      if (this.momentum) this.k.copy(this.buf.VELC, this.buf.VEL);
       return false;
     }
     const sl = labels[wEnd - t];

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { activateJs, descendJs, FusedExports, fusedKernels, isWasmMemory, samplesInJs, samplesOutJs } from './fusedKernels';
+import { activateJs, descendJs, descendMomentumJs, FusedExports, fusedKernels, isWasmMemory, samplesInJs, samplesOutJs } from './fusedKernels';
 
 /**
  * The kernels a batched program's step is made of (program.ts), over float32 buffers it allocates
@@ -76,6 +76,11 @@ export interface StepKernels {
    * mul, a mul and a sub in turn.
    */
   descend(X: Buf, T: Buf, B: Buf, E: Buf, groups: number, K: number, cols: number): void;
+  /**
+   * The update with momentum in one pass: U = (T B) E as in descend, Vel = Beta Vel + Omb U
+   * (Omb = 1 - Beta), X -= Vel.
+   */
+  descendMomentum(X: Buf, T: Buf, B: Buf, E: Buf, Vel: Buf, Beta: Buf, Omb: Buf, groups: number, K: number, cols: number): void;
   /**
    * The per-sample values before the loss's sigmoid and softplus (fusedKernels.ts samplesIn):
    * f = F[., i] + F[., col_i], z = lab f, nz = -z, over S x V x n samples.
@@ -350,6 +355,11 @@ class WasmKernels implements StepKernels {
       f.descend((X as WasmBuf).offset, (T as WasmBuf).offset, (B as WasmBuf).offset, (E as WasmBuf).offset, groups, K, cols);
       return;
     }
+    this.binary('sub', X, this.stepOf(X, T, B, E, groups, K, cols), X);
+  }
+
+  /** unfused: U = (T B) E in a scratch buffer the size of X */
+  private stepOf(X: Buf, T: Buf, B: Buf, E: Buf, groups: number, K: number, cols: number): Buf {
     let u = this.scratch.get(-X.size);
     if (!u) {
       u = this.alloc(X.size) as WasmBuf;
@@ -357,7 +367,21 @@ class WasmKernels implements StepKernels {
     }
     this.binary('mul', T, B, u, [groups, K, cols]);
     this.binary('mul', u, E, u);
-    this.binary('sub', X, u, X);
+    return u;
+  }
+
+  descendMomentum(X: Buf, T: Buf, B: Buf, E: Buf, Vel: Buf, Beta: Buf, Omb: Buf, groups: number, K: number, cols: number): void {
+    const f = groups > 0 && K > 0 && cols > 0 ? this.fused : null;
+    const p = (b: Buf) => (b as WasmBuf).offset;
+    if (f) {
+      f.descendMomentum(p(X), p(T), p(B), p(E), p(Vel), p(Beta), p(Omb), groups, K, cols);
+      return;
+    }
+    const u = this.stepOf(X, T, B, E, groups, K, cols);
+    this.binary('mul', Beta, Vel, Vel);
+    this.binary('mul', Omb, u, u);
+    this.binary('add', Vel, u, Vel);
+    this.binary('sub', X, Vel, X);
   }
 
   samplesIn(F: Buf, col: Buf, lab: Buf, f: Buf, z: Buf, nz: Buf, S: number, V: number, n: number, a: number): void {
@@ -524,6 +548,11 @@ class JsKernels implements StepKernels {
   descend(X: Buf, T: Buf, B: Buf, E: Buf, groups: number, K: number, cols: number): void {
     const d = (b: Buf) => (b as JsBuf).data;
     descendJs(d(X), d(T), d(B), d(E), groups, K, cols);
+  }
+
+  descendMomentum(X: Buf, T: Buf, B: Buf, E: Buf, Vel: Buf, Beta: Buf, Omb: Buf, groups: number, K: number, cols: number): void {
+    const d = (b: Buf) => (b as JsBuf).data;
+    descendMomentumJs(d(X), d(T), d(B), d(E), d(Vel), d(Beta), d(Omb), groups, K, cols);
   }
 
   samplesIn(F: Buf, col: Buf, lab: Buf, f: Buf, z: Buf, nz: Buf, S: number, V: number, n: number, a: number): void {
