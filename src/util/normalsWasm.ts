@@ -104,7 +104,7 @@ function slowDef(r: number): FuncDef {
 
 /**
  * fill(n, sd): n draws x sd into the scratch block (float64, or float32 rounded from the float64
- * value): rng.ts fill / fill32, the state in locals, the slow path through memory.
+ * value): rng.ts fillJs, the state in locals, the slow path through memory.
  */
 function fillDef(f32: boolean): FuncDef {
   const n = 0, sd = 1, s0 = 2, s1 = 3, s2 = 4, s3 = 5, o = 6, a = 7, t = 8, layer = 9, u = 10, x = 11;

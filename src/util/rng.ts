@@ -82,29 +82,23 @@ class FastNormal {
   }
 
   /**
-   * out[from..to) = N(0, sd^2) draws. One 32-bit word per draw in the common case: bits 0-6 pick
-   * the layer, bit 7 the sign, bits 8-31 the position u in [0, 1) within the layer (24 bits, a
-   * float32's precision). The common case runs in an inner loop without calls, the state in
-   * locals (a call in the loop makes the JIT reload the arrays and spill the state on every draw);
-   * a draw that needs the slow path leaves it, is finished here, and the loop resumes.
-   * `fill32` below is the same loop writing a Float32Array (each value rounded once, from the
-   * float64 draw); keep the two in step.
+   * out[from..to) = N(0, sd^2) draws; a Float32Array gets each float64 draw rounded once. One
+   * 32-bit word per draw in the common case: bits 0-6 pick the layer, bit 7 the sign, bits 8-31 the
+   * position u in [0, 1) within the layer (24 bits, a float32's precision). The loops are
+   * WebAssembly (normalsWasm.ts) where available, else `fillJs`: the same draws bit for bit.
    */
-  fill(out: Float64Array, sd: number, from: number, to: number): void {
+  fill(out: Float64Array | Float32Array, sd: number, from: number, to: number): void {
     const w = wasmNormals();
     if (w) w.fill(this.s, out, sd, from, to);
     else this.fillJs(out, sd, from, to);
   }
 
-  /** `fill` writing a Float32Array: out[o] = Math.fround(the float64 draw `fill` would write). */
-  fill32(out: Float32Array, sd: number, from: number, to: number): void {
-    const w = wasmNormals();
-    if (w) w.fill(this.s, out, sd, from, to);
-    else this.fill32Js(out, sd, from, to);
-  }
-
-  /** fill's loop in JavaScript (the WebAssembly one, normalsWasm.ts, is the same bit for bit) */
-  fillJs(out: Float64Array, sd: number, from: number, to: number): void {
+  /**
+   * fill's loop in JavaScript. The common case runs in an inner loop without calls, the state in
+   * locals (a call in the loop makes the JIT reload the arrays and spill the state on every draw);
+   * a draw that needs the slow path leaves it, is finished here, and the loop resumes.
+   */
+  fillJs(out: Float64Array | Float32Array, sd: number, from: number, to: number): void {
     const st = this.s, X = ZIG.X, K = ZIG.K;
     let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
     let o = from;
@@ -128,37 +122,6 @@ class FastNormal {
       }
       if (o >= to) break;
       // rare (~3% of draws): the wedge or the tail; the slow path draws from the object's state
-      st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
-      x = this.slow(a & 127, x);
-      s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3];
-      out[o++] = x * sd * (1 - ((a >>> 6) & 2));
-    }
-    st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
-  }
-
-  /** fill32's loop in JavaScript */
-  fill32Js(out: Float32Array, sd: number, from: number, to: number): void {
-    const st = this.s, X = ZIG.X, K = ZIG.K;
-    let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
-    let o = from;
-    for (;;) {
-      let a = 0, x = 0;
-      for (; o < to; o++) {
-        const m = Math.imul(s1, 5);
-        a = Math.imul((m << 7) | (m >>> 25), 9);
-        const t = s1 << 9;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = (s3 << 11) | (s3 >>> 21);
-        const u = (a >>> 8) * 5.960464477539063e-8;
-        x = u * X[a & 127];
-        if (u >= K[a & 127]) break;
-        out[o] = x * sd * (1 - ((a >>> 6) & 2));
-      }
-      if (o >= to) break;
       st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
       x = this.slow(a & 127, x);
       s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3];
@@ -277,6 +240,6 @@ export function fillNormal(rng: Rng, out: Float64Array, sd: number, from = 0, to
  * drawn from and advancing the same sequence (a float32 copy of the noise without a float64 pass).
  */
 export function fillNormal32(rng: Rng, out: Float32Array, sd: number, from = 0, to = out.length): Float32Array {
-  bulkOf(rng, out.length, from, to).fill32(out, sd, from, to);
+  bulkOf(rng, out.length, from, to).fill(out, sd, from, to);
   return out;
 }

@@ -26,7 +26,7 @@ import { Buf, KernelsName, stepKernels, StepKernels } from './stepKernels';
  *             [ -xiMu^T,  -1,      1    ]]      xiMu_k = <mu, xi_k> / ||mu||^2   (0 projected noise)
  * gives every inner product of a step at once: <w_jr, xi_k> - <w0_jr, xi_k> in the n first
  * columns, +-(<w_jr, mu> - <w0_jr, mu>) in the last two. A block is contiguous, so it is a matMul
- * operand as it lies; the Gram matrices are the constant right operands XNNPACK packs once. A step:
+ * operand as it lies; the Gram matrices are the constant right operands, packed once. A step:
  *   Z = X Gaug + Z0 (block by block), R = relu(Z), A = R^q
  *   F = sum over each run's filters of j/m A                     (S V x a, a strided reduction)
  *   f_s = F_s Ysig_s      Ysig_s = [I_n; 1(y = +1); 1(y = -1)]    (noise part + the sample's signal column)
@@ -38,7 +38,7 @@ import { Buf, KernelsName, stepKernels, StepKernels } from './stepKernels';
  * filters, the label matrices act within a data set's columns), so a run's numbers do not depend on
  * the others in its program.
  *
- * On the step kernels (stepKernels.ts): a matMul per data set (XNNPACK), then one fused
+ * On the step kernels (stepKernels.ts): a matMul per data set (the fused module's gemm), then one fused
  * WebAssembly pass for Z, R, A and F (activate), one for f, z and -z (samplesIn), tfjs-wasm's
  * sigmoid, softplus and mean, one pass for g, the loss terms and gAug (samplesOut), and after the
  * read-back one pass for the update (descend): S + 7 calls a step (fusedKernels.ts).
@@ -130,8 +130,6 @@ export class BatchProgram {
   /** the step's buffers (see the class comment); views per data set in `blocks` */
   private readonly buf: Record<string, Buf> = {};
   private readonly blocks: { X: Buf; Z: Buf; Gaug: Buf }[] = [];
-  /** per data set and sample (S x n): the column of F its signal patch takes, n (y = +1) or n + 1 (y = -1) */
-  private readonly signalColumn: Float32Array;
   /** per step of a window: the per-run losses (S V) */
   private readonly lossRows: Buf[] = [];
   /** per data set: the test set's constants, Gtest_aug (a x nTest) and P0test (C x nTest) (buildConstants) */
@@ -196,8 +194,6 @@ export class BatchProgram {
     this.labBase = new Float32Array(this.S * this.V * this.n);
     this.constantLabels = { lab: this.labBase, perRun: runs.map(() => null) };
     runs.forEach((r, k) => this.labBase.set(Float32Array.from(r.data.yObs), this.sampleOffset(k)));
-    this.signalColumn = new Float32Array(this.S * this.n);
-    this.datasets.forEach((d, s) => d.train.y.forEach((y, i) => (this.signalColumn[s * this.n + i] = y > 0 ? this.n : this.n + 1)));
     this.k = stepKernels(opts.kernels ?? 'auto');
     try {
       this.buildConstants();
@@ -377,7 +373,10 @@ export class BatchProgram {
     b.F = k.alloc(sums);
     b.gAug = k.alloc(sums);
     for (const name of ['f', 'lab', 'z', 'nz', 'sg', 'sp', 'g']) b[name] = k.alloc(samples);
-    b.col = k.alloc(S * n, this.signalColumn);
+    // per data set and sample (S x n): the column of F its signal patch takes, n (y = +1) or n + 1 (y = -1)
+    const col = new Float32Array(S * n);
+    this.datasets.forEach((d, s) => d.train.y.forEach((y, i) => (col[s * n + i] = y > 0 ? n : n + 1)));
+    b.col = k.alloc(S * n, col);
     b.W2 = k.alloc(samples, W2);
     b.stateSum = k.alloc(1);
     for (const name of ['PT', 'PR', 'PA']) b[name] = k.alloc(C * nTest);
