@@ -9,8 +9,8 @@
  *   claim size: n 30, nTest 1000, d 1200, m 20
  * claimcheck: `node bin/claimcheck.js sweep --preset paper-a-main [--set ...] --axis seed=1..8
  * --grid 8 --algo gd,lngd`, the command of the issue, with claimcheck's own choice of workers (one
- * per core, each with one batch of 8 runs; in its own process below ~1 s of training, the claim
- * size: plan.ts inProcessPays); the peer:
+ * per core, handed batches as they fall idle: at the paper size 8 batches of one seed's 2 runs; in
+ * its own process below ~1 s of training, the claim size: plan.ts inProcessPays, planBatches); the peer:
  * `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 python3 bench/numpy_peer.py
  * ...` (this machine sets OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, which slow OpenBLAS down; they are
  * unset for the peer's command alone). The two alternate, round by round; the ratio is
@@ -34,6 +34,15 @@ export interface Workload {
   set: string[];
 }
 
+/** how the sweep trained, from its run.json: "2 workers, 8 batches of 2 runs" */
+export function howRan(workers: number | undefined, batches: number[] | undefined): string {
+  if (workers === undefined) return '?';
+  const where = workers === 0 ? 'in its own process' : `${workers} workers`;
+  if (!batches || batches.length === 0) return where;
+  const sizes = [...new Set(batches)].sort((a, b) => b - a).join(' or ');
+  return `${where}, ${batches.length} batch${batches.length === 1 ? '' : 'es'} of ${sizes} runs`;
+}
+
 export const WORKLOADS: Workload[] = [
   { name: 'paper size', shape: { n: 200, nTest: 2000, d: 2000, m: 20 }, set: [] },
   { name: 'claim size', shape: { n: 30, nTest: 1000, d: 1200, m: 20 }, set: ['n=30', 'nTest=1000', 'd=1200'] },
@@ -46,7 +55,7 @@ export interface WorkloadResult {
   name: string;
   shape: Workload['shape'];
   steps: number;
-  claimcheck: { command: string; seconds: number[]; median: number; ok: boolean; error?: string; workers?: number };
+  claimcheck: { command: string; seconds: number[]; median: number; ok: boolean; error?: string; workers?: number; batches?: number[] };
   peer: {
     command: string;
     seconds: number[];
@@ -135,8 +144,9 @@ export function benchWorkloads(root: string, opts: { rounds: number; steps: numb
               for (const pt of summary.points) if (typeof pt.value === 'number') (by[pt.series] ??= []).push(pt.value);
               r.claimcheckTestError = Object.fromEntries(Object.entries(by).map(([s2, v]) => [s2, v.reduce((a, b) => a + b, 0) / v.length]));
               // the workers the sweep chose (run.json)
-              const meta = JSON.parse(fs.readFileSync(path.join(out, 'run.json'), 'utf8')) as { workers?: number };
+              const meta = JSON.parse(fs.readFileSync(path.join(out, 'run.json'), 'utf8')) as { workers?: number; batches?: number[] };
               r.claimcheck.workers = meta.workers;
+              r.claimcheck.batches = meta.batches;
             } catch {
               // the summary is informational
             }
@@ -233,7 +243,7 @@ export async function benchBatchSizes(opts: { steps: number; sizes: number[]; lo
 }
 
 // ---------------------------------------------------------------------------------------------
-// Where a paper-size step goes: one worker's batch (4 seeds x {gd, lngd}), kernel by kernel
+// Where a paper-size step goes: a program of 4 seeds x {gd, lngd} (a worker's share of the workload; the sweep hands it out as 4 batches of one seed), kernel by kernel
 
 export interface StepBreakdown {
   runs: number;
@@ -355,7 +365,7 @@ export function renderBatched(b: { workloads: WorkloadResult[]; batchSizes: { ro
       `${fx(w.ratio)}x`,
       `>= ${w.target}x`,
       Number.isFinite(w.ratio) ? (w.pass ? 'PASS' : 'FAIL') : 'n/a',
-      w.claimcheck.workers === undefined ? '?' : w.claimcheck.workers === 0 ? 'in its own process, 1 batch of 16' : `${w.claimcheck.workers} workers x 1 batch of ${16 / w.claimcheck.workers}`,
+      howRan(w.claimcheck.workers, w.claimcheck.batches),
       blas ? `${blas.kernel ?? '?'}, ${blas.threads ?? '?'} threads (${blas.source})` : '',
     ]);
   }
@@ -382,7 +392,7 @@ export function renderBatched(b: { workloads: WorkloadResult[]; batchSizes: { ro
   out.push(table(br));
   out.push('');
   const d = b.breakdown;
-  out.push(`== Where a paper-size step goes: one worker's batch, ${d.runs} runs (4 seeds x {gd, lngd}), ${fx(d.msPerStep, 3)} ms/step (min), set-up ${fx(d.setupMs / 1000)} s ==`);
+  out.push(`== Where a paper-size step goes: ${d.runs} runs in one program (4 seeds x {gd, lngd}: a worker's share), ${fx(d.msPerStep, 3)} ms/step (min), set-up ${fx(d.setupMs / 1000)} s ==`);
   const kr: string[][] = [['part', 'ms/step', 'share']];
   for (const k of d.kernels) kr.push([k.kind, fx(k.ms, 3), `${fx(100 * k.share, 0)}%`]);
   out.push(table(kr));

@@ -49,13 +49,17 @@ describe('claimcheck sweep and report', () => {
       expect(r.status, r.stderr).toBe(0);
       const meta = JSON.parse(fs.readFileSync(path.join(tmp, dir, 'run.json'), 'utf8'));
       const points = JSON.parse(fs.readFileSync(path.join(tmp, dir, 'summary.json'), 'utf8')).points.map(strip);
-      return { stderr: r.stderr, workers: meta.workers, points };
+      return { stderr: r.stderr, workers: meta.workers, batches: meta.batches, points };
     };
     const auto = run('auto', []);
     expect(auto.workers).toBe(0);
     expect(auto.stderr).toMatch(/6 runs, under 1 s of training by estimate: trained in this process/);
     const forced = run('forced', ['--workers', '2']);
     expect(forced.workers).toBe(2);
+    // and how the runs were batched: 3 seeds' gd and lngd, too little work for more batches than
+    // workers, each seed's two runs together
+    expect(auto.batches).toEqual([6]);
+    expect(forced.batches).toEqual([4, 2]);
     expect(forced.stderr).not.toMatch(/in this process/);
     expect(run('env', [], { ...env, CLAIMCHECK_WORKERS: '1' }).workers).toBe(1);
     expect(run('quiet', ['--quiet']).stderr).toBe('');

@@ -5,7 +5,7 @@ import { DEFAULT_CONFIG, momentumOf, resolveConfig, TrainConfig } from '../src/t
 import type { Measurement } from '../src/training/measure';
 import { train, TrainResult } from '../src/training/train';
 import { trainBatch } from '../src/training/batched/trainBatch';
-import { inProcessPays, planBatches, runSeconds } from '../src/training/batched/plan';
+import { BATCHES_PER_WORKER, inProcessPays, MIN_BATCH_SECONDS, planBatches, runSeconds } from '../src/training/batched/plan';
 import { stream, fillNormal } from '../src/util/rng';
 
 /**
@@ -296,6 +296,34 @@ describe('batches for the workers (sweeps)', () => {
     // at most 64 runs a batch
     const many = Array.from({ length: 200 }, (_, k) => cfg({ seed: k + 1 }));
     expect(Math.max(...planBatches(many, 2).map((b) => b.length))).toBeLessThanOrEqual(64);
+  });
+
+  it('work enough for it is cut into several batches a worker, whole data sets, a multiple of the workers (a slow worker then takes fewer)', () => {
+    const sized = (n: number, nTest: number, d: number) => (seed: number, algo: string, over = {}) => resolveConfig(DEFAULT_CONFIG, { n, nTest, d, m: 20, steps: 2000, evalEvery: 100, seed, algo, ...over });
+    const paper = sized(200, 2000, 2000), claim = sized(30, 1000, 1200);
+    const sweep = (at: typeof paper, seeds: number) => Array.from({ length: seeds }, (_, s) => ['gd', 'lngd'].map((algo) => at(s + 1, algo))).flat();
+    // the bench's paper-size workload: 8 batches of one seed's gd and lngd runs
+    const configs = sweep(paper, 8);
+    const batches = planBatches(configs, 2);
+    expect(batches).toHaveLength(2 * BATCHES_PER_WORKER);
+    for (const b of batches) {
+      expect(b.map((k) => configs[k].algo).sort()).toEqual(['gd', 'lngd']);
+      expect(new Set(b.map((k) => configs[k].seed)).size).toBe(1);
+    }
+    expect(batches.flat().sort((a, b) => a - b)).toEqual(configs.map((_, k) => k));
+    // no batch below MIN_BATCH_SECONDS for it, and a multiple of the workers
+    const cost = (b: number[]) => b.reduce((a, k) => a + runSeconds(claimRuns[k]), 0);
+    const claimRuns = sweep(claim, 64);
+    const claimBatches = planBatches(claimRuns, 2);
+    expect(claimBatches.length % 2).toBe(0);
+    expect(claimBatches.length).toBeGreaterThan(2);
+    for (const b of claimBatches) expect(cost(b)).toBeGreaterThanOrEqual(MIN_BATCH_SECONDS);
+    expect(planBatches(sweep(claim, 16), 2)).toHaveLength(2);
+    // one data set's runs are not split further for balance (its data would be drawn again)
+    const shared = Array.from({ length: 10 }, (_, k) => paper(1, 'gd', { eta: 0.1 + k / 10 }));
+    expect(planBatches(shared, 2)).toHaveLength(2);
+    // one worker: several batches too (the in-process path trains them in turn)
+    expect(planBatches(configs, 1)).toHaveLength(BATCHES_PER_WORKER);
   });
 
   it('small work trains in the calling process: the claim-size sweep of 16 runs, not 64, not the paper size, not unbatched runs', () => {

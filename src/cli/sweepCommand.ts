@@ -106,8 +106,9 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const t0 = Date.now();
   // asked while the workers train (two git commands, ~25 ms)
   const revision = gitRevisionAsync();
+  let stats;
   try {
-    await runSweep(spec, design, shard, session.pool, store, profile, session.progress);
+    stats = await runSweep(spec, design, shard, session.pool, store, profile, session.progress);
   } catch (e) {
     await session.abandon();
     throw e;
@@ -116,7 +117,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   // disconnect (the writing below is synchronous)
   const closed = session.close();
   await new Promise((r) => setImmediate(r));
-  const metaDone: SweepRunMeta = { ...meta, seconds: (Date.now() - t0) / 1000, workers, finishedAt: new Date().toISOString(), gitRevision: await revision };
+  const metaDone: SweepRunMeta = { ...meta, seconds: (Date.now() - t0) / 1000, workers, ...stats, finishedAt: new Date().toISOString(), gitRevision: await revision };
   let summary;
   try {
     atomicWriteJson(path.join(dir, 'run.json'), metaDone);

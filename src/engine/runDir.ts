@@ -52,7 +52,7 @@ export interface RunMeta {
 }
 
 /** Fields of run.json that describe how a run went, not what was asked: never compared on resume. */
-const VOLATILE = new Set(['argv', 'startedAt', 'finishedAt', 'seconds', 'gitRevision', 'command', 'resumedAt', 'workers', 'backend', 'backends', 'versions']);
+const VOLATILE = new Set(['argv', 'startedAt', 'finishedAt', 'seconds', 'gitRevision', 'command', 'resumedAt', 'workers', 'batches', 'backend', 'backends', 'versions']);
 
 /**
  * The first difference between two recorded requests (run.json), as `field: was X, now Y`, or null.

@@ -91,14 +91,15 @@ export function trainOnPool(pool: EvaluatorPool, job: { configs: TrainConfig[]; 
  */
 async function runMetricBatches(
   spec: SweepSpec, jobs: { dp: DesignPoint; s: string }[], pool: EvaluatorPool, store: Store<SweepPoint>, progress?: Progress,
-): Promise<void> {
+): Promise<SweepRunStats> {
   const needs = (j: { dp: DesignPoint; s: string }) => store.get(pointKey(spec, j.dp.point, j.s))?.verdict === 'error' || !store.has(pointKey(spec, j.dp.point, j.s));
   const todo = jobs.filter(needs);
   progress?.tick(jobs.length - todo.length);
-  if (todo.length === 0) return;
+  if (todo.length === 0) return { batches: [] };
   const configs = todo.map((j) => resolveConfig(spec.base, pointToSettings(j.dp.point, spec.base), { algo: j.s }));
+  const batches = planBatches(configs, pool.size);
   await Promise.all(
-    planBatches(configs, pool.size).map(async (batch) => {
+    batches.map(async (batch) => {
       const results = await trainOnPool(pool, { configs: batch.map((k) => configs[k]), engine: spec.engine, perSample: false });
       batch.forEach((k, i) => {
         const { dp, s } = todo[k];
@@ -108,12 +109,18 @@ async function runMetricBatches(
       });
     }),
   );
+  return { batches: batches.map((b) => b.length) };
+}
+
+/** How a sweep's shard was trained: for a metric sweep, the runs of each batch the pool handed out (none trained: []). */
+export interface SweepRunStats {
+  batches?: number[];
 }
 
 /** Evaluate the shard's points not yet in the store, appending each as it completes. */
 export async function runSweep(
   spec: SweepSpec, design: DesignPoint[], shard: Shard, pool: EvaluatorPool, store: Store<SweepPoint>, profile: ConstantsProfile, progress?: Progress,
-): Promise<void> {
+): Promise<SweepRunStats> {
   const jobs = design.filter((dp) => inShard(dp.index, shard)).flatMap((dp) => seriesOf(spec).map((s) => ({ dp, s })));
   progress?.setTotal(jobs.length);
   if (spec.target.kind === 'metric') return runMetricBatches(spec, jobs, pool, store, progress);
@@ -127,6 +134,7 @@ export async function runSweep(
       progress?.tick(1, `${s} ${JSON.stringify(dp.point)}`);
     }),
   );
+  return {};
 }
 
 function isErrorMetric(metric: string): boolean {

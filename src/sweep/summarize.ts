@@ -17,6 +17,8 @@ export interface SweepRunMeta {
   seconds?: number;
   /** worker processes the (last shard of the) sweep trained on; 0 = in the command's own process */
   workers?: number;
+  /** runs in each batch the pool handed out, in the order planned (a metric sweep's last shard; sweep/run.ts) */
+  batches?: number[];
   /** when the (last shard of the) sweep finished, and at which claimcheck revision */
   finishedAt?: string;
   gitRevision?: string | null;

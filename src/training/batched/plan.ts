@@ -56,11 +56,24 @@ export function inProcessPays(configs: TrainConfig[], engine: EngineChoice = 'au
 }
 
 /**
+ * Batches per worker that planBatches aims for, and the least estimated work (runSeconds) a batch
+ * is cut down to for that. The pool hands out batches as workers fall idle, so several batches a
+ * worker let a worker that runs slower (a busy or throttled vCPU: this machine's two vCPUs have
+ * been measured at 1x and 0.5x speed at once) take fewer of them instead of finishing last. Smaller
+ * batches cost nothing measurable at the paper size (one seed's 2 runs a batch trained ~3% faster
+ * than 4 seeds' 8 runs in one program, its operands staying in cache); a batch's fixed cost (its
+ * program's set-up, a round trip to the worker) is a few per cent of MIN_BATCH_SECONDS.
+ */
+export const BATCHES_PER_WORKER = 4;
+export const MIN_BATCH_SECONDS = 0.5;
+
+/**
  * Split runs into batches (jobs) for `workers` workers. Runs on one data set stay together (its
  * data are drawn once, its Gram matrix shared) unless that would leave a worker idle; a batch holds
  * at most `maxRuns` runs and, where the runs allow, about `maxSeconds` of estimated work, so that
  * results (and resumable progress) come in steadily; there are at least `workers` batches when
- * there are that many runs. Units are placed largest first onto the lightest batch, preferring a
+ * there are that many runs, and up to BATCHES_PER_WORKER a worker while a batch keeps at least
+ * MIN_BATCH_SECONDS of work. Units are placed largest first onto the lightest batch, preferring a
  * batch that already holds their shape (runs of one shape share a program). Batches are returned
  * largest first, as config indices.
  */
@@ -68,8 +81,9 @@ export function planBatches(configs: TrainConfig[], workers: number, maxRuns = 6
   if (configs.length === 0) return [];
   const cost = (u: number[]) => u.reduce((a, k) => a + runSeconds(configs[k]), 0);
   const all = configs.map((_, k) => k);
-  const count = Math.min(configs.length, Math.max(workers, 1, Math.ceil(cost(all) / maxSeconds), Math.ceil(configs.length / maxRuns)));
-  const perBatch = Math.ceil(configs.length / count);
+  const total = cost(all);
+  const needed = Math.min(configs.length, Math.max(workers, 1, Math.ceil(total / maxSeconds), Math.ceil(configs.length / maxRuns)));
+  const perBatch = Math.ceil(configs.length / needed);
   const groups = new Map<string, number[]>();
   configs.forEach((c, k) => {
     const key = JSON.stringify([shapeKey(c), dataKey(c)]);
@@ -78,6 +92,11 @@ export function planBatches(configs: TrainConfig[], workers: number, maxRuns = 6
   const units: number[][] = [];
   for (const g of groups.values()) for (let i = 0; i < g.length; i += perBatch) units.push(g.slice(i, i + perBatch));
   units.sort((a, b) => cost(b) - cost(a));
+  // more batches for balance only as whole units: a data set is not split (drawn and set up again) for it
+  // (a multiple of the workers: equal batches, one left over, would leave a worker idle at the end)
+  const perWorker = Math.min(BATCHES_PER_WORKER, Math.floor(total / (MIN_BATCH_SECONDS * Math.max(workers, 1))));
+  const balance = Math.min(units.length, Math.max(workers, 1) * perWorker);
+  const count = Math.max(needed, balance);
   const batches = Array.from({ length: count }, () => ({ runs: [] as number[], cost: 0, shapes: new Set<string>() }));
   for (const u of units) {
     const c = cost(u);
