@@ -10,7 +10,8 @@
  * claimcheck: `node bin/claimcheck.js sweep --preset paper-a-main [--set ...] --axis seed=1..8
  * --grid 8 --algo gd,lngd`, the command of the issue, with claimcheck's own choice of workers (one
  * per core, handed batches as they fall idle: at the paper size 8 batches of one seed's 2 runs; in
- * its own process below ~1 s of training, the claim size: plan.ts inProcessPays, planBatches); the peer:
+ * its own process below ~1 s of training, the claim size: plan.ts inProcessPays, planBatches); the
+ * peer:
  * `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 python3 bench/numpy_peer.py
  * ...` (this machine sets OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, which slow OpenBLAS down; they are
  * unset for the peer's command alone). The two alternate, round by round; the ratio is
@@ -243,7 +244,8 @@ export async function benchBatchSizes(opts: { steps: number; sizes: number[]; lo
 }
 
 // ---------------------------------------------------------------------------------------------
-// Where a paper-size step goes: a program of 4 seeds x {gd, lngd} (a worker's share of the workload; the sweep hands it out as 4 batches of one seed), kernel by kernel
+// Where a paper-size step goes: a program of 4 seeds x {gd, lngd} (a worker's share of the
+// workload; the sweep hands it out as 4 batches of one seed), kernel by kernel
 
 export interface StepBreakdown {
   runs: number;
