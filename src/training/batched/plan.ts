@@ -82,7 +82,8 @@ export function planBatches(configs: TrainConfig[], workers: number, maxRuns = 6
   const cost = (u: number[]) => u.reduce((a, k) => a + runSeconds(configs[k]), 0);
   const all = configs.map((_, k) => k);
   const total = cost(all);
-  const needed = Math.min(configs.length, Math.max(workers, 1, Math.ceil(total / maxSeconds), Math.ceil(configs.length / maxRuns)));
+  const w = Math.max(workers, 1);
+  const needed = Math.min(configs.length, Math.max(w, Math.ceil(total / maxSeconds), Math.ceil(configs.length / maxRuns)));
   const perBatch = Math.ceil(configs.length / needed);
   const groups = new Map<string, number[]>();
   configs.forEach((c, k) => {
@@ -93,9 +94,10 @@ export function planBatches(configs: TrainConfig[], workers: number, maxRuns = 6
   for (const g of groups.values()) for (let i = 0; i < g.length; i += perBatch) units.push(g.slice(i, i + perBatch));
   units.sort((a, b) => cost(b) - cost(a));
   // more batches for balance only as whole units: a data set is not split (drawn and set up again) for it
-  // (a multiple of the workers: equal batches, one left over, would leave a worker idle at the end)
-  const perWorker = Math.min(BATCHES_PER_WORKER, Math.floor(total / (MIN_BATCH_SECONDS * Math.max(workers, 1))));
-  const balance = Math.min(units.length, Math.max(workers, 1) * perWorker);
+  // (a multiple of the workers where there are units enough: equal batches, one left over, would
+  // leave a worker idle at the end; fewer units than that become a batch each)
+  const perWorker = Math.min(BATCHES_PER_WORKER, Math.floor(total / (MIN_BATCH_SECONDS * w)));
+  const balance = Math.min(units.length, w * perWorker);
   const count = Math.max(needed, balance);
   const batches = Array.from({ length: count }, () => ({ runs: [] as number[], cost: 0, shapes: new Set<string>() }));
   for (const u of units) {
